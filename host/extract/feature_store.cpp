@@ -1,0 +1,169 @@
+#include "extract/feature_store.hpp"
+
+#include "util/errors.hpp"
+#include "util/hash.hpp"
+
+#include <cmath>
+#include <cstring>
+
+namespace grhost::extract {
+namespace {
+
+std::string shape_text(const DLTensor& t) {
+  std::string s = "(";
+  for (int i = 0; i < t.ndim; ++i) s += (i ? ", " : "") + std::to_string(t.shape[i]);
+  return s + ")";
+}
+
+bool compact(const DLTensor& t) {
+  if (t.strides == nullptr) return true;
+  int64_t expected = 1;
+  for (int i = t.ndim - 1; i >= 0; --i) {
+    if (t.shape[i] != 1 && t.strides[i] != expected) return false;
+    expected *= t.shape[i];
+  }
+  return true;
+}
+
+// Labels as int64 from an int64 or int32 vector.
+std::vector<int64_t> to_labels(const DLTensor& t, const std::string& what) {
+  if (t.device.device_type != kDLCPU || !compact(t) || t.ndim != 1)
+    throw UserError(what + ": expected a 1-D CPU label vector, got shape " + shape_text(t));
+  const char* base = static_cast<const char*>(t.data) + t.byte_offset;
+  std::vector<int64_t> out(static_cast<size_t>(t.shape[0]));
+  if (t.dtype.code == kDLInt && t.dtype.bits == 64) std::memcpy(out.data(), base, out.size() * 8);
+  else if (t.dtype.code == kDLInt && t.dtype.bits == 32)
+    for (size_t i = 0; i < out.size(); ++i) out[i] = reinterpret_cast<const int32_t*>(base)[i];
+  else throw UserError(what + ": labels must be int64 or int32");
+  return out;
+}
+
+}  // namespace
+
+grhost_options options_of(const manifest::Entry& e, grhost_kind kind) {
+  grhost_options o;
+  o.owner = std::string(plugins::kind_name(kind)) + " '" + e.id + "'";
+  o.values = e.options;
+  return o;
+}
+
+plugins::Instance& FeatureStore::model_instance(const manifest::Entry& model) {
+  auto& slot = models_[model.id];
+  if (!slot) slot = std::make_unique<plugins::Instance>(*model.component, options_of(model, GRHOST_KIND_MODEL));
+  return *slot;
+}
+
+plugins::Instance* FeatureStore::dataset_instance(const manifest::Entry& dataset) {
+  if (dataset.component == nullptr) return nullptr;
+  auto& slot = datasets_[dataset.id];
+  if (!slot) slot = std::make_unique<plugins::Instance>(*dataset.component, options_of(dataset, GRHOST_KIND_DATASET));
+  return slot.get();
+}
+
+std::vector<int64_t> FeatureStore::dataset_labels(const manifest::Entry& dataset, const std::string& split) {
+  plugins::Instance* inst = dataset_instance(dataset);
+  if (inst == nullptr) return {};
+  const plugins::Component& c = inst->component();
+  grhost_dataset_info di{};
+  di.struct_size = sizeof(di);
+  plugins::call_plugin(c, "describe", [&] { return c.dataset.describe(inst->raw(), &di); });
+  int64_t index = -1;
+  for (int64_t s = 0; s < di.num_splits; ++s)
+    if (di.split_names[s] != nullptr && split == di.split_names[s]) index = s;
+  if (index < 0) throw UserError("dataset '" + dataset.id + "' has no split '" + split + "'");
+  DLManagedTensor* raw = nullptr;
+  plugins::call_plugin(c, "labels", [&] { return c.dataset.labels(inst->raw(), index, &raw); });
+  plugins::ManagedTensor labels(raw);
+  if (!labels) throw PluginError(c.describe() + ": labels returned no tensor");
+  return to_labels(labels->dl_tensor, "dataset '" + dataset.id + "' split '" + split + "' labels");
+}
+
+const SplitFeatures& FeatureStore::get(const manifest::Entry& model, const manifest::Entry& dataset,
+                                       const std::string& split) {
+  const std::string key = model.id + "/" + dataset.id + "/" + split;
+  auto found = features_.find(key);
+  if (found != features_.end()) return found->second;
+
+  plugins::Instance& inst = model_instance(model);
+  const plugins::Component& c = inst.component();
+  if (c.model.stored_features == nullptr)
+    throw UserError("model '" + model.id + "' (" + c.describe() +
+                    ") computes features from images; this version of grhost serves stored features only");
+  DLManagedTensor *fraw = nullptr, *lraw = nullptr;
+  plugins::call_plugin(c, "stored_features", [&] {
+    return c.model.stored_features(inst.raw(), dataset.id.c_str(), split.c_str(), &fraw, &lraw);
+  });
+  plugins::ManagedTensor ft(fraw), lt(lraw);
+  const std::string what = "model '" + model.id + "' features for dataset '" + dataset.id + "' split '" + split + "'";
+  if (!ft) throw PluginError(c.describe() + ": stored_features returned no features tensor");
+  const DLTensor& f = ft->dl_tensor;
+  if (f.device.device_type != kDLCPU || !compact(f) || f.ndim != 2 || f.dtype.code != kDLFloat ||
+      (f.dtype.bits != 32 && f.dtype.bits != 64))
+    throw UserError(what + ": expected a 2-D float32 or float64 matrix (samples x dimensions), got shape " + shape_text(f));
+
+  SplitFeatures sf;
+  sf.rows = f.shape[0];
+  sf.dim = f.shape[1];
+  sf.features.resize(static_cast<size_t>(sf.rows * sf.dim));
+  const char* base = static_cast<const char*>(f.data) + f.byte_offset;
+  if (f.dtype.bits == 32) std::memcpy(sf.features.data(), base, sf.features.size() * 4);
+  else
+    for (size_t i = 0; i < sf.features.size(); ++i) sf.features[i] = static_cast<float>(reinterpret_cast<const double*>(base)[i]);
+  for (size_t i = 0; i < sf.features.size(); ++i) {
+    if (!std::isfinite(sf.features[i]))
+      throw UserError(what + ": value at row " + std::to_string(i / sf.dim) + ", column " + std::to_string(i % sf.dim) +
+                      " is " + (std::isnan(sf.features[i]) ? "NaN" : "infinite") + "; features must be finite");
+  }
+  if (lt) sf.labels = to_labels(lt->dl_tensor, what + " labels");
+  else sf.labels = dataset_labels(dataset, split);
+  if (!lt && dataset.component == nullptr)
+    throw UserError(what + ": the model serves no labels and dataset '" + dataset.id +
+                    "' has no plugin to take them from (give the model a labels file)");
+  if (static_cast<int64_t>(sf.labels.size()) != sf.rows)
+    throw UserError(what + ": " + std::to_string(sf.rows) + " feature rows but " + std::to_string(sf.labels.size()) +
+                    " labels");
+  for (size_t i = 0; i < sf.labels.size(); ++i)
+    if (sf.labels[i] < 0)
+      throw UserError(what + ": label " + std::to_string(sf.labels[i]) + " at row " + std::to_string(i) +
+                      " is negative; labels are class indices 0..C-1");
+  sf.hash = Hasher().bytes(sf.features.data(), sf.features.size() * 4).u64(sf.dim).bytes(sf.labels.data(), sf.labels.size() * 8).hex();
+  return features_.emplace(key, std::move(sf)).first->second;
+}
+
+const DatasetInfo& FeatureStore::info(const manifest::Entry& dataset) {
+  auto found = infos_.find(dataset.id);
+  if (found != infos_.end()) return found->second;
+  DatasetInfo di;
+  if (plugins::Instance* inst = dataset_instance(dataset)) {
+    const plugins::Component& c = inst->component();
+    grhost_dataset_info raw{};
+    raw.struct_size = sizeof(raw);
+    plugins::call_plugin(c, "describe", [&] { return c.dataset.describe(inst->raw(), &raw); });
+    di.num_classes = raw.num_classes;
+    for (int64_t k = 0; k < raw.num_classes; ++k)
+      di.class_names.emplace_back(raw.class_names != nullptr && raw.class_names[k] != nullptr ? raw.class_names[k] : std::to_string(k));
+  } else if (!dataset.classes.empty()) {
+    di.class_names = dataset.classes;
+    di.num_classes = static_cast<int64_t>(di.class_names.size());
+  } else {
+    // No names anywhere: classes are the labels seen in every model's splits.
+    int64_t max_label = -1;
+    for (const auto& model : manifest_.models)
+      for (const std::string& split : {dataset.train_split, dataset.test_split})
+        for (int64_t y : get(model, dataset, split).labels) max_label = std::max(max_label, y);
+    di.num_classes = max_label + 1;
+    for (int64_t k = 0; k < di.num_classes; ++k) di.class_names.push_back(std::to_string(k));
+  }
+  return infos_.emplace(dataset.id, std::move(di)).first->second;
+}
+
+void FeatureStore::release(const manifest::Entry& dataset) {
+  for (auto it = features_.begin(); it != features_.end();) {
+    const std::string& k = it->first;
+    size_t a = k.find('/'), b = k.rfind('/');
+    if (k.substr(a + 1, b - a - 1) == dataset.id) it = features_.erase(it);
+    else ++it;
+  }
+}
+
+}  // namespace grhost::extract

@@ -1,0 +1,32 @@
+// The function table the host hands every plugin, and the host-side objects
+// behind its opaque handles (grhost_options, grhost_results).
+#pragma once
+
+#include "manifest/schema.hpp"
+#include "results/row.hpp"
+
+#include <grhost/grhost.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+/// An instance's validated options, by name.
+struct grhost_options {
+  std::string owner;  // "task 'few-shot'", for messages
+  std::map<std::string, grhost::manifest::Value> values;
+};
+
+/// Collects what one task run writes.
+struct grhost_results {
+  std::string task, plugin, dataset, default_model, default_split;
+  std::vector<grhost::results::Row> rows;
+  std::vector<grhost::results::Matrix> matrices;
+};
+
+namespace grhost::plugins {
+
+/// The table passed to every grhost_plugin_entry; lives for the process.
+const grhost_host_api& host_api();
+
+}  // namespace grhost::plugins
