@@ -163,9 +163,12 @@ class Loader {
   void load_entries(const YAML::Node& root, grhost_kind kind) {
     const std::string key = list_key(kind);
     const YAML::Node list = root[key];
-    if (!list.IsDefined() || list.IsNull()) {
-      diags_.error(list.IsNull() ? position_of(list, m_.path) : ctx_.pos,
-                   "the manifest needs a non-empty '" + key + "' list");
+    if (!list.IsDefined()) {
+      diags_.error(ctx_.pos, "the manifest needs a non-empty '" + key + "' list");
+      return;
+    }
+    if (list.IsNull()) {
+      diags_.error(position_of(list, m_.path), "'" + key + "' is empty; it needs a non-empty list of entries");
       return;
     }
     if (!list.IsSequence() || list.size() == 0) {

@@ -20,6 +20,7 @@ uint64_t Rng::next() {
 }
 
 uint64_t Rng::below(uint64_t n) {
+  if (n == 0) throw std::invalid_argument("Rng::below(0)");
   // Rejection sampling: discard the top partial block so every residue is equally likely.
   const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   uint64_t r;
@@ -73,6 +74,8 @@ std::vector<std::vector<int64_t>> draw_support(const std::vector<std::vector<int
   for (const auto& pool : by_class) {
     std::vector<int64_t> v = pool;
     const auto n = static_cast<uint64_t>(v.size());
+    if (static_cast<uint64_t>(shots) > n)
+      throw std::invalid_argument("cannot draw " + std::to_string(shots) + " of " + std::to_string(n) + " samples");
     for (uint64_t i = 0; i < static_cast<uint64_t>(shots); ++i) {
       uint64_t j = i + rng.below(n - i);
       std::swap(v[i], v[j]);
