@@ -10,6 +10,7 @@
 #include "results/table.hpp"
 #include "util/errors.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
@@ -163,6 +164,14 @@ int run_command(const std::string& path, const std::string& output_override, con
 
   spdlog::info("{} jobs: {} run, {} reused, {} failed; results in {}", jobs.size(), jobs.size() - reused - failed,
                reused, failed, m.output);
+  // The summaries on the terminal, so a short run needs no CSV viewer.
+  for (const auto& r : rows) {
+    if (!r.is_summary) continue;
+    std::string params;
+    for (const auto& [k, v] : r.params) params += (params.empty() ? "" : " ") + k + "=" + v;
+    std::cout << fmt::format("{:<16} {:<16} {:<18} {:<28} {} = {:.4f} ± {:.4f} (SEM, n={})\n", r.task, r.model,
+                             r.dataset, params, r.metric, r.mean, r.sem, r.n);
+  }
   std::cout << m.output << "/results.csv\n";
   return failed == 0 ? 0 : 1;
 }

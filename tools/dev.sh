@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# grhost's developer entry point.
+#
+#   tools/dev.sh deps        install Debian packages (tools/debian-packages.txt)
+#   tools/dev.sh build       configure and build into build/ (Ninja, ccache)
+#   tools/dev.sh test        deps + build + every test (ctest)
+#   tools/dev.sh quickstart  deps + build + the quick-start experiment
+#
+# Run as root, or as a user with sudo for the package step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BUILD=${GRHOST_BUILD_DIR:-$ROOT/build}
+JOBS=${GRHOST_JOBS:-$(nproc)}
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+deps() {
+  mapfile -t pkgs < <(grep -v '^\s*#' tools/debian-packages.txt | grep -v '^\s*$')
+  # Skip apt entirely when everything is there: reruns stay fast and offline.
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake --build "$BUILD" -j "$JOBS"
+}
+
+run_tests() {
+  ctest --test-dir "$BUILD" -j "$JOBS" --output-on-failure --timeout 600
+}
+
+quickstart() {
+  /usr/bin/python3 tools/fashion_mnist_pixels.py "$ROOT/data"
+  "$BUILD/bin/grhost" run configs/quickstart.yaml
+  echo "results: $ROOT/runs/quickstart/results.csv"
+}
+
+case "${1:-}" in
+  deps) deps ;;
+  build) build ;;
+  test) deps; build; run_tests ;;
+  quickstart) deps; build; quickstart ;;
+  *) sed -n '2,9p' "$0"; exit 2 ;;
+esac
