@@ -114,11 +114,14 @@ const SplitFeatures& FeatureStore::get(const manifest::Entry& model, const manif
       throw UserError(what + ": value at row " + std::to_string(i / sf.dim) + ", column " + std::to_string(i % sf.dim) +
                       " is " + (std::isnan(sf.features[i]) ? "NaN" : "infinite") + "; features must be finite");
   }
-  if (lt) sf.labels = to_labels(lt->dl_tensor, what + " labels");
-  else sf.labels = dataset_labels(dataset, split);
-  if (!lt && dataset.component == nullptr)
-    throw UserError(what + ": the model serves no labels and dataset '" + dataset.id +
-                    "' has no plugin to take them from (give the model a labels file)");
+  if (lt) {
+    sf.labels = to_labels(lt->dl_tensor, what + " labels");
+  } else {
+    if (dataset.component == nullptr)
+      throw UserError(what + ": the model serves no labels and dataset '" + dataset.id +
+                      "' has no plugin to take them from (give the model a labels file)");
+    sf.labels = dataset_labels(dataset, split);
+  }
   if (static_cast<int64_t>(sf.labels.size()) != sf.rows)
     throw UserError(what + ": " + std::to_string(sf.rows) + " feature rows but " + std::to_string(sf.labels.size()) +
                     " labels");

@@ -5,7 +5,26 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 namespace grhost::plugins {
+namespace {
+
+using CreateFn = grhost_status* (*)(const grhost_options*, grhost_instance**);
+using DestroyFn = void (*)(grhost_instance*);
+
+// Every kind's table starts with create and destroy (GRHOST_LIFECYCLE_MEMBERS).
+std::pair<CreateFn, DestroyFn> lifecycle(const Component& c) {
+  switch (c.kind) {
+    case GRHOST_KIND_DATASET: return {c.dataset.create, c.dataset.destroy};
+    case GRHOST_KIND_MODEL: return {c.model.create, c.model.destroy};
+    case GRHOST_KIND_ATTACK: return {c.attack.create, c.attack.destroy};
+    case GRHOST_KIND_TASK: break;
+  }
+  return {c.task.create, c.task.destroy};
+}
+
+}  // namespace
 
 void call_plugin(const Component& c, const char* function, const std::function<grhost_status*()>& call) {
   grhost_status* status = nullptr;
@@ -27,20 +46,14 @@ void call_plugin(const Component& c, const char* function, const std::function<g
 
 Instance::Instance(const Component& component, grhost_options options)
     : component_(&component), library_(component.library), options_(std::move(options)) {
-  auto create = component.kind == GRHOST_KIND_DATASET ? component.dataset.create
-                : component.kind == GRHOST_KIND_MODEL ? component.model.create
-                : component.kind == GRHOST_KIND_ATTACK ? component.attack.create
-                                                       : component.task.create;
+  auto create = lifecycle(component).first;
   call_plugin(component, "create", [&] { return create(&options_, &raw_); });
   if (raw_ == nullptr) throw PluginError(component.describe() + ": create succeeded but returned no instance");
 }
 
 Instance::~Instance() {
   if (raw_ == nullptr) return;
-  auto destroy = component_->kind == GRHOST_KIND_DATASET ? component_->dataset.destroy
-                 : component_->kind == GRHOST_KIND_MODEL ? component_->model.destroy
-                 : component_->kind == GRHOST_KIND_ATTACK ? component_->attack.destroy
-                                                          : component_->task.destroy;
+  auto destroy = lifecycle(*component_).second;
   try {
     destroy(raw_);
   } catch (...) {

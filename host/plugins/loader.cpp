@@ -31,7 +31,8 @@ S sized_copy(const S* from, const std::string& file, const std::string& what) {
                       std::to_string(sizeof(S)) + " bytes this host (SDK " +
                       sdk_string(GRHOST_SDK_VERSION_MAJOR, GRHOST_SDK_VERSION_MINOR) +
                       ") knows; the plugin was built with a different grhost.h than the SDK version it states");
-  // In SDK 1.0 every struct is complete; later minors only append.
+  // In SDK 1.0 every struct is complete. When a later minor appends fields,
+  // this lower bound becomes the struct's frozen 1.0 size, not sizeof(S).
   if (size < sizeof(S))
     throw PluginError(file + ": " + what + " is " + std::to_string(size) + " bytes, smaller than SDK 1.0's " +
                       std::to_string(sizeof(S)) + "; the struct_size field is not set correctly");

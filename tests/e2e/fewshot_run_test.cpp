@@ -20,10 +20,8 @@ TEST(FewShotRun, HandCaseThroughTheHost) {
   // Class 0 from (1,0),(0,1); class 1 from (1,0),(2,0): with shots=2 every
   // sample is drawn, so each trial is the hand computation in
   // unit/fewshot_core_test.cpp: cosine 3/4, dot 2/4, euclidean 3/4.
-  write_features(dir / "train.npy", {1, 0, 0, 1, 1, 0, 2, 0}, 4, 2);
-  write_labels(dir / "train_labels.npy", {0, 0, 1, 1});
-  write_features(dir / "test.npy", {0.8f, 0.6f, 0.6f, 0.8f, 1, 0.1f, 0, 1}, 4, 2);
-  write_labels(dir / "test_labels.npy", {0, 0, 1, 1});
+  write_split(dir.path(), "train", {1, 0, 0, 1, 1, 0, 2, 0}, 2, {0, 0, 1, 1});
+  write_split(dir.path(), "test", {0.8f, 0.6f, 0.6f, 0.8f, 1, 0.1f, 0, 1}, 2, {0, 0, 1, 1});
   write_text(dir / "m.yaml", "seed: 3\noutput: out\ndatasets: [{id: hand, classes: [A, B]}]\n" + models_yaml() +
                                  "tasks:\n"
                                  "  - {id: cos, plugin: few-shot, options: {shots: [2], trials: 3}}\n"
@@ -125,10 +123,8 @@ TEST(FewShotRun, MatchesAnIndependentRecomputationInBothSettings) {
   const int trials = 5;
   Data d = make_data(classes, per_class, n_test, dim);
   TempDir dir;
-  write_features(dir / "train.npy", d.train, classes * per_class, dim);
-  write_labels(dir / "train_labels.npy", d.train_y);
-  write_features(dir / "test.npy", d.test, n_test, dim);
-  write_labels(dir / "test_labels.npy", d.test_y);
+  write_split(dir.path(), "train", d.train, dim, d.train_y);
+  write_split(dir.path(), "test", d.test, dim, d.test_y);
   write_text(dir / "m.yaml", "seed: 11\noutput: out\ndatasets: [{id: blobs}]\n" + models_yaml() +
                                  "tasks:\n"
                                  "  - {id: default, plugin: few-shot, options: {shots: [1, 3], trials: 5}}\n"
@@ -170,10 +166,8 @@ TEST(FewShotRun, MatchesAnIndependentRecomputationInBothSettings) {
 TEST(FewShotRun, SameManifestAndSeedGiveByteIdenticalResults) {
   Data d = make_data(3, 10, 30, 6);
   TempDir dir;
-  write_features(dir / "train.npy", d.train, 30, 6);
-  write_labels(dir / "train_labels.npy", d.train_y);
-  write_features(dir / "test.npy", d.test, 30, 6);
-  write_labels(dir / "test_labels.npy", d.test_y);
+  write_split(dir.path(), "train", d.train, 6, d.train_y);
+  write_split(dir.path(), "test", d.test, 6, d.test_y);
   write_text(dir / "m.yaml", "seed: 5\nthreads: 2\ndatasets: [{id: d}]\n" + models_yaml() +
                                  "tasks: [{plugin: few-shot, options: {shots: [1, 2, 5], trials: 20}}]\n");
   ASSERT_EQ(run_grhost("run " + dir / "m.yaml" + " --output " + dir / "a").exit_code, 0);

@@ -17,10 +17,8 @@ namespace {
 class RunBehaviour : public ::testing::Test {
  protected:
   void SetUp() override {
-    write_features(dir / "train.npy", {1, 0, 0.9f, 0.1f, 0, 1, 0.1f, 0.9f}, 4, 2);
-    write_labels(dir / "train_labels.npy", {0, 0, 1, 1});
-    write_features(dir / "test.npy", {1, 0.2f, 0.2f, 1}, 2, 2);
-    write_labels(dir / "test_labels.npy", {0, 1});
+    write_split(dir.path(), "train", {1, 0, 0.9f, 0.1f, 0, 1, 0.1f, 0.9f}, 2, {0, 0, 1, 1});
+    write_split(dir.path(), "test", {1, 0.2f, 0.2f, 1}, 2, {0, 1});
     write_text(dir / "m.yaml",
                "name: tiny\nseed: 1\nthreads: 1\noutput: out\ndatasets: [{id: d}]\n"
                "models:\n  - {id: m, plugin: features-npy, options: {features: '{split}.npy', labels: '{split}_labels.npy'}}\n"

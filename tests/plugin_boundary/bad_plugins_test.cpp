@@ -78,10 +78,8 @@ TEST(BadPlugins, NotALibraryAtAll) {
 class FailingCalls : public ::testing::Test {
  protected:
   void SetUp() override {
-    write_features(dir / "train.npy", {1, 0, 0, 1, 1, 0.1f, 0.1f, 1}, 4, 2);
-    write_labels(dir / "train_labels.npy", {0, 1, 0, 1});
-    write_features(dir / "test.npy", {1, 0, 0, 1}, 2, 2);
-    write_labels(dir / "test_labels.npy", {0, 1});
+    write_split(dir.path(), "train", {1, 0, 0, 1, 1, 0.1f, 0.1f, 1}, 2, {0, 1, 0, 1});
+    write_split(dir.path(), "test", {1, 0, 0, 1}, 2, {0, 1});
   }
   CommandResult run_task(const std::string& task) {
     write_text(dir / "m.yaml",

@@ -52,4 +52,10 @@ void write_labels(const std::string& path, const std::vector<int64_t>& labels) {
   io::write_npy(path, io::DType::int64, {static_cast<int64_t>(labels.size())}, labels.data());
 }
 
+void write_split(const std::string& dir, const std::string& split, const std::vector<float>& features, int64_t dim,
+                 const std::vector<int64_t>& labels) {
+  write_features(dir + "/" + split + ".npy", features, static_cast<int64_t>(features.size()) / dim, dim);
+  write_labels(dir + "/" + split + "_labels.npy", labels);
+}
+
 }  // namespace grhost::test

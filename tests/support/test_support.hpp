@@ -37,4 +37,9 @@ std::string read_text(const std::string& path);
 void write_features(const std::string& path, const std::vector<float>& data, int64_t rows, int64_t dim);
 void write_labels(const std::string& path, const std::vector<int64_t>& labels);
 
+/// `{split}.npy` (rows x dim features) and `{split}_labels.npy` in `dir`, the
+/// layout the tests' manifests point features-npy at.
+void write_split(const std::string& dir, const std::string& split, const std::vector<float>& features, int64_t dim,
+                 const std::vector<int64_t>& labels);
+
 }  // namespace grhost::test
