@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
   run->add_option("manifest", manifest, "The experiment's YAML manifest")->required();
   run->add_option("-o,--output", output, "Output folder (overrides the manifest's 'output')");
 
+  auto* extract = app.add_subcommand("extract", "Compute (or take from the cache) every model's features on every "
+                                                "dataset split, and export them as .npy")->fallthrough();
+  extract->add_option("manifest", manifest, "The experiment's YAML manifest")->required();
+  extract->add_option("-o,--output", output, "Output folder (overrides the manifest's 'output')");
+
   auto* validate = app.add_subcommand("validate", "Check a manifest and its plugins without running anything")->fallthrough();
   validate->add_option("manifest", manifest, "The experiment's YAML manifest")->required();
 
@@ -39,6 +44,7 @@ int main(int argc, char** argv) {
   grhost::cli::setup_logging(log_level);
   try {
     if (*run) return grhost::cli::run_command(manifest, output, common);
+    if (*extract) return grhost::cli::extract_command(manifest, output, common);
     if (*validate) return grhost::cli::validate_command(manifest, common);
     if (*plugins) return grhost::cli::plugins_command(details, common);
   } catch (const std::exception& e) {

@@ -12,6 +12,7 @@ struct CommonOptions {
 };
 
 int run_command(const std::string& manifest, const std::string& output_override, const CommonOptions& common);
+int extract_command(const std::string& manifest, const std::string& output_override, const CommonOptions& common);
 int validate_command(const std::string& manifest, const CommonOptions& common);
 int plugins_command(bool details, const CommonOptions& common);
 

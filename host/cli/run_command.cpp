@@ -1,9 +1,8 @@
 #include "analyse/task_runner.hpp"
 #include "cli/commands.hpp"
-#include "cli/logging.hpp"
+#include "cli/session.hpp"
 #include "extract/feature_store.hpp"
 #include "io/atomic_file.hpp"
-#include "manifest/diagnostics.hpp"
 #include "plan/plan.hpp"
 #include "plugins/loader.hpp"
 #include "results/job_cache.hpp"
@@ -13,7 +12,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
-#include <tbb/global_control.h>
 
 #include <chrono>
 #include <ctime>
@@ -33,19 +31,6 @@ std::string iso_now() {
   return buf;
 }
 
-// Loads and validates; prints every manifest error and returns nullopt.
-std::optional<manifest::Manifest> load(const std::string& path, const CommonOptions& common, plugins::Registry& registry) {
-  try {
-    return manifest::load_manifest(path, plugins::default_search_path(common.plugin_paths), registry);
-  } catch (const manifest::ManifestError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.str() << "\n";
-    std::cerr << e.diagnostics().size() << (e.diagnostics().size() == 1 ? " error" : " errors") << " in " << path << "\n";
-  } catch (const UserError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-  }
-  return std::nullopt;
-}
-
 nlohmann::json plugin_json(const plugins::Component& c, const plugins::Registry& registry) {
   nlohmann::json j{{"kind", plugins::kind_name(c.kind)}, {"id", c.id}, {"version", c.version}, {"file", c.file()}};
   for (const auto& f : registry.files())
@@ -60,9 +45,9 @@ nlohmann::json plugin_json(const plugins::Component& c, const plugins::Registry&
 }  // namespace
 
 int validate_command(const std::string& path, const CommonOptions& common) {
-  plugins::Registry registry;
-  auto m = load(path, common, registry);
-  if (!m) return 2;
+  auto session = load_session(path, common);
+  if (!session) return 2;
+  const manifest::Manifest* m = &session->manifest;
   std::cout << path << ": valid: " << m->datasets.size() << " datasets, " << m->models.size() << " models, "
             << m->tasks.size() << " tasks, " << plan::make_plan(*m).size() << " jobs\n";
   return 0;
@@ -71,23 +56,10 @@ int validate_command(const std::string& path, const CommonOptions& common) {
 int run_command(const std::string& path, const std::string& output_override, const CommonOptions& common) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string started = iso_now();
-  plugins::Registry registry;
-  auto loaded = load(path, common, registry);
-  if (!loaded) return 2;
-  manifest::Manifest& m = *loaded;
-  if (!output_override.empty()) m.output = fs::absolute(output_override).lexically_normal().string();
-  try {
-    fs::create_directories(m.output);
-  } catch (const std::exception& e) {
-    std::cerr << "error: cannot create the output folder " << m.output << ": " << e.what() << "\n";
-    return 2;
-  }
-  add_log_file(m.output + "/grhost.log");
-  spdlog::info("run '{}' from {} into {}", m.name, path, m.output);
-  io::write_file_atomic(m.output + "/manifest.resolved.yaml", manifest::resolved_yaml(m));
-
-  // Every TBB loop in the host and in plugins stays within the manifest's threads.
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(m.threads));
+  auto session = open_session(path, output_override, common);
+  if (!session) return 2;
+  manifest::Manifest& m = session->manifest;
+  const plugins::Registry& registry = session->registry;
   extract::FeatureStore store(m);
   analyse::TaskRunner runner(store, m.seed, m.threads);
   results::JobCache cache(m.output);

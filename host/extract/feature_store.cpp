@@ -1,7 +1,13 @@
 #include "extract/feature_store.hpp"
 
+#include "extract/extractor.hpp"
+#include "extract/preprocess.hpp"
+#include "manifest/convert.hpp"
 #include "util/errors.hpp"
+#include "util/suggest.hpp"
 #include "util/hash.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <cmath>
 #include <cstring>
@@ -60,17 +66,24 @@ plugins::Instance* FeatureStore::dataset_instance(const manifest::Entry& dataset
   return slot.get();
 }
 
-std::vector<int64_t> FeatureStore::dataset_labels(const manifest::Entry& dataset, const std::string& split) {
+int64_t FeatureStore::split_index(const manifest::Entry& dataset, const std::string& split) {
   plugins::Instance* inst = dataset_instance(dataset);
-  if (inst == nullptr) return {};
   const plugins::Component& c = inst->component();
   grhost_dataset_info di{};
   di.struct_size = sizeof(di);
   plugins::call_plugin(c, "describe", [&] { return c.dataset.describe(inst->raw(), &di); });
-  int64_t index = -1;
-  for (int64_t s = 0; s < di.num_splits; ++s)
-    if (di.split_names[s] != nullptr && split == di.split_names[s]) index = s;
-  if (index < 0) throw UserError("dataset '" + dataset.id + "' has no split '" + split + "'");
+  std::vector<std::string> names;
+  for (int64_t s = 0; s < di.num_splits; ++s) {
+    names.emplace_back(di.split_names[s] != nullptr ? di.split_names[s] : "");
+    if (names.back() == split) return s;
+  }
+  throw UserError("dataset '" + dataset.id + "' has no split '" + split + "' (it has: " + join(names) + ")");
+}
+
+std::vector<int64_t> FeatureStore::dataset_labels(const manifest::Entry& dataset, const std::string& split) {
+  const int64_t index = split_index(dataset, split);
+  plugins::Instance* inst = dataset_instance(dataset);
+  const plugins::Component& c = inst->component();
   DLManagedTensor* raw = nullptr;
   plugins::call_plugin(c, "labels", [&] { return c.dataset.labels(inst->raw(), index, &raw); });
   plugins::ManagedTensor labels(raw);
@@ -83,12 +96,28 @@ const SplitFeatures& FeatureStore::get(const manifest::Entry& model, const manif
   const std::string key = model.id + "/" + dataset.id + "/" + split;
   auto found = features_.find(key);
   if (found != features_.end()) return found->second;
+  const plugins::Component& c = model_instance(model).component();
+  SplitFeatures sf = c.model.stored_features != nullptr ? stored(model, dataset, split) : extracted(model, dataset, split);
+  const std::string what = "model '" + model.id + "' features for dataset '" + dataset.id + "' split '" + split + "'";
+  for (size_t i = 0; i < sf.features.size(); ++i) {
+    if (!std::isfinite(sf.features[i]))
+      throw UserError(what + ": value at row " + std::to_string(i / sf.dim) + ", column " + std::to_string(i % sf.dim) +
+                      " is " + (std::isnan(sf.features[i]) ? "NaN" : "infinite") + "; features must be finite");
+  }
+  if (static_cast<int64_t>(sf.labels.size()) != sf.rows)
+    throw UserError(what + ": " + std::to_string(sf.rows) + " feature rows but " + std::to_string(sf.labels.size()) +
+                    " labels");
+  for (size_t i = 0; i < sf.labels.size(); ++i)
+    if (sf.labels[i] < 0)
+      throw UserError(what + ": label " + std::to_string(sf.labels[i]) + " at row " + std::to_string(i) +
+                      " is negative; labels are class indices 0..C-1");
+  sf.hash = Hasher().bytes(sf.features.data(), sf.features.size() * 4).u64(sf.dim).bytes(sf.labels.data(), sf.labels.size() * 8).hex();
+  return features_.emplace(key, std::move(sf)).first->second;
+}
 
+SplitFeatures FeatureStore::stored(const manifest::Entry& model, const manifest::Entry& dataset, const std::string& split) {
   plugins::Instance& inst = model_instance(model);
   const plugins::Component& c = inst.component();
-  if (c.model.stored_features == nullptr)
-    throw UserError("model '" + model.id + "' (" + c.describe() +
-                    ") computes features from images; this version of grhost serves stored features only");
   DLManagedTensor *fraw = nullptr, *lraw = nullptr;
   plugins::call_plugin(c, "stored_features", [&] {
     return c.model.stored_features(inst.raw(), dataset.id.c_str(), split.c_str(), &fraw, &lraw);
@@ -109,11 +138,6 @@ const SplitFeatures& FeatureStore::get(const manifest::Entry& model, const manif
   if (f.dtype.bits == 32) std::memcpy(sf.features.data(), base, sf.features.size() * 4);
   else
     for (size_t i = 0; i < sf.features.size(); ++i) sf.features[i] = static_cast<float>(reinterpret_cast<const double*>(base)[i]);
-  for (size_t i = 0; i < sf.features.size(); ++i) {
-    if (!std::isfinite(sf.features[i]))
-      throw UserError(what + ": value at row " + std::to_string(i / sf.dim) + ", column " + std::to_string(i % sf.dim) +
-                      " is " + (std::isnan(sf.features[i]) ? "NaN" : "infinite") + "; features must be finite");
-  }
   if (lt) {
     sf.labels = to_labels(lt->dl_tensor, what + " labels");
   } else {
@@ -122,15 +146,56 @@ const SplitFeatures& FeatureStore::get(const manifest::Entry& model, const manif
                       "' has no plugin to take them from (give the model a labels file)");
     sf.labels = dataset_labels(dataset, split);
   }
-  if (static_cast<int64_t>(sf.labels.size()) != sf.rows)
-    throw UserError(what + ": " + std::to_string(sf.rows) + " feature rows but " + std::to_string(sf.labels.size()) +
-                    " labels");
-  for (size_t i = 0; i < sf.labels.size(); ++i)
-    if (sf.labels[i] < 0)
-      throw UserError(what + ": label " + std::to_string(sf.labels[i]) + " at row " + std::to_string(i) +
-                      " is negative; labels are class indices 0..C-1");
-  sf.hash = Hasher().bytes(sf.features.data(), sf.features.size() * 4).u64(sf.dim).bytes(sf.labels.data(), sf.labels.size() * 8).hex();
-  return features_.emplace(key, std::move(sf)).first->second;
+  return sf;
+}
+
+SplitFeatures FeatureStore::extracted(const manifest::Entry& model, const manifest::Entry& dataset,
+                                      const std::string& split) {
+  plugins::Instance& minst = model_instance(model);
+  const plugins::Component& mc = minst.component();
+  if (mc.model.embed == nullptr)
+    throw UserError("model '" + model.id + "' offers neither stored features nor embed()");
+  plugins::Instance* dinst = dataset_instance(dataset);
+  if (dinst == nullptr)
+    throw UserError("model '" + model.id + "' computes features from images, but dataset '" + dataset.id +
+                    "' has no plugin to read images from");
+  grhost_model_info info{};
+  info.struct_size = sizeof(info);
+  plugins::call_plugin(mc, "describe", [&] { return mc.model.describe(minst.raw(), &info); });
+  grhost_dataset_info dinfo{};
+  dinfo.struct_size = sizeof(dinfo);
+  const plugins::Component& dc = dinst->component();
+  plugins::call_plugin(dc, "describe", [&] { return dc.dataset.describe(dinst->raw(), &dinfo); });
+
+  // The key: everything that changes the numbers, and nothing that does not
+  // (batch size, threads, the output folder).
+  Hasher h;
+  h.str("grhost-features-v1");
+  h.str(mc.id).str(mc.version).str(info.fingerprint != nullptr ? info.fingerprint : "");
+  for (const auto& [name, v] : model.options) h.str(name).str(YAML::Dump(manifest::to_yaml(v)));
+  h.str(describe(info.input));
+  h.str(dc.id).str(dc.version).str(dinfo.fingerprint != nullptr ? dinfo.fingerprint : "");
+  for (const auto& [name, v] : dataset.options) h.str(name).str(YAML::Dump(manifest::to_yaml(v)));
+  h.str(split);
+  const std::string covers = mc.id + " " + mc.version + " (model '" + model.id + "') on " + dc.id + " " + dc.version +
+                             " (dataset '" + dataset.id + "') split '" + split + "', " + describe(info.input);
+  FeatureCache cache(manifest_.cache, h.hex(), covers, manifest_.cache_chunk_rows);
+
+  if (auto hit = cache.load()) {
+    spdlog::info("{} × {}/{}: features from the cache ({})", model.id, dataset.id, split, cache.folder());
+    return SplitFeatures{hit->rows, hit->dim, std::move(hit->features), std::move(hit->labels), ""};
+  }
+  ExtractRequest rq;
+  rq.model = &minst;
+  rq.dataset = dinst;
+  rq.split = split_index(dataset, split);
+  rq.label = model.id + " × " + dataset.id + "/" + split;
+  rq.spec = info.input;
+  rq.batch_size = model.batch_size;
+  rq.threads = manifest_.threads;
+  CachedFeatures all = extract_split(rq, cache);
+  ++extractions_;
+  return SplitFeatures{all.rows, all.dim, std::move(all.features), std::move(all.labels), ""};
 }
 
 const DatasetInfo& FeatureStore::info(const manifest::Entry& dataset) {

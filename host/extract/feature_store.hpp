@@ -38,16 +38,22 @@ class FeatureStore {
   const DatasetInfo& info(const manifest::Entry& dataset);
   /// Drops a dataset's features once no later job needs them.
   void release(const manifest::Entry& dataset);
+  /// How many (model, dataset, split) feature sets were computed, not read from a cache.
+  int64_t extractions() const { return extractions_; }
 
  private:
   plugins::Instance& model_instance(const manifest::Entry& model);
+  SplitFeatures stored(const manifest::Entry& model, const manifest::Entry& dataset, const std::string& split);
+  SplitFeatures extracted(const manifest::Entry& model, const manifest::Entry& dataset, const std::string& split);
   plugins::Instance* dataset_instance(const manifest::Entry& dataset);
   std::vector<int64_t> dataset_labels(const manifest::Entry& dataset, const std::string& split);
+  int64_t split_index(const manifest::Entry& dataset, const std::string& split);
 
   const manifest::Manifest& manifest_;
   std::map<std::string, std::unique_ptr<plugins::Instance>> models_, datasets_;
   std::map<std::string, SplitFeatures> features_;  // key: model/dataset/split
   std::map<std::string, DatasetInfo> infos_;
+  int64_t extractions_ = 0;
 };
 
 /// grhost_options for a manifest entry (shared with the task runner).

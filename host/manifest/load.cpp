@@ -1,3 +1,4 @@
+#include "extract/feature_cache.hpp"
 #include "manifest/convert.hpp"
 #include "manifest/diagnostics.hpp"
 #include "manifest/manifest.hpp"
@@ -44,6 +45,8 @@ const std::vector<FieldSpec>& top_level_specs() {
       bounded(field("threads", GRHOST_OPTION_INT, "0", "threads to use; 0 means all cores"), 0, 4096),
       field("output", GRHOST_OPTION_STRING, "runs/{name}", "results folder, relative to the manifest"),
       field("plugin_paths", GRHOST_OPTION_STRING_LIST, "[]", "folders or files searched for plugins first"),
+      field("cache", GRHOST_OPTION_STRING, "", "feature cache folder; empty: $GRHOST_CACHE_DIR or ~/.cache/grhost"),
+      bounded(field("cache_chunk_rows", GRHOST_OPTION_INT, "1024", "rows per feature-cache chunk"), 1, 1 << 24),
   };
   return specs;
 }
@@ -61,6 +64,7 @@ const std::vector<FieldSpec>& entry_specs(grhost_kind kind) {
       field("plugin", GRHOST_OPTION_STRING, nullptr, "model plugin id"),
       field("family", GRHOST_OPTION_STRING, "vision", "for the report's colours",
             {"vision", "vision-language", "language"}),
+      bounded(field("batch_size", GRHOST_OPTION_INT, "64", "images per forward pass when extracting"), 1, 65536),
   };
   static const std::vector<FieldSpec> task = {
       field("id", GRHOST_OPTION_STRING, "", "the task's name in results; defaults to the plugin id"),
@@ -147,6 +151,14 @@ class Loader {
       if (fs::exists(m_.output, ec) && !fs::is_directory(m_.output, ec))
         diags_.error(top["output"].pos, "'output' names '" + m_.output + "', which exists and is not a folder");
     }
+    const std::string cache = top.count("cache") ? top["cache"].s : "";
+    if (cache.empty()) {
+      m_.cache = extract::default_cache_root();
+    } else {
+      fs::path c(cache);
+      m_.cache = (c.is_absolute() ? c : fs::path(m_.dir) / c).lexically_normal().string();
+    }
+    if (top.count("cache_chunk_rows")) m_.cache_chunk_rows = top["cache_chunk_rows"].i;
     if (top.count("plugin_paths")) {
       const Value& v = top["plugin_paths"];
       for (size_t i = 0; i < v.strings.size(); ++i) {
@@ -204,7 +216,10 @@ class Loader {
                                  "' (first used at line " + std::to_string(it->second.line) + ")");
         continue;
       }
-      if (kind == GRHOST_KIND_MODEL) e.family = fields["family"].s;
+      if (kind == GRHOST_KIND_MODEL) {
+        e.family = fields["family"].s;
+        e.batch_size = fields["batch_size"].i;
+      }
       if (kind == GRHOST_KIND_DATASET) {
         e.classes = fields["classes"].strings;
         e.train_split = fields["train_split"].s;
@@ -304,13 +319,18 @@ std::string resolved_yaml(const Manifest& m) {
   out << YAML::Key << "threads" << YAML::Value << m.threads;
   out << YAML::Key << "output" << YAML::Value << m.output;
   out << YAML::Key << "plugin_paths" << YAML::Value << YAML::Flow << m.plugin_paths;
+  out << YAML::Key << "cache" << YAML::Value << m.cache;
+  out << YAML::Key << "cache_chunk_rows" << YAML::Value << m.cache_chunk_rows;
   auto entries = [&](const char* key, const std::vector<Entry>& list, grhost_kind kind) {
     out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
     for (const Entry& e : list) {
       out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << e.id;
       if (!e.plugin.empty()) out << YAML::Key << "plugin" << YAML::Value << e.plugin;
       if (e.component != nullptr) out << YAML::Key << "plugin_version" << YAML::Value << e.component->version;
-      if (kind == GRHOST_KIND_MODEL) out << YAML::Key << "family" << YAML::Value << e.family;
+      if (kind == GRHOST_KIND_MODEL) {
+        out << YAML::Key << "family" << YAML::Value << e.family;
+        out << YAML::Key << "batch_size" << YAML::Value << e.batch_size;
+      }
       if (kind == GRHOST_KIND_DATASET) {
         if (!e.classes.empty()) out << YAML::Key << "classes" << YAML::Value << YAML::Flow << e.classes;
         out << YAML::Key << "train_split" << YAML::Value << e.train_split;

@@ -22,6 +22,7 @@ struct Entry {
   std::map<std::string, Value> options;  // validated, defaults filled
   // models
   std::string family;
+  int64_t batch_size = 64;            // images per forward pass when extracting
   // datasets
   std::vector<std::string> classes;   // optional names for a plugin-less dataset
   std::string train_split, test_split;
@@ -36,6 +37,8 @@ struct Manifest {
   int threads = 0;       // resolved: 0 in the file means all cores
   std::string output;    // resolved folder
   std::vector<std::string> plugin_paths;
+  std::string cache;                 // feature cache root, resolved
+  int64_t cache_chunk_rows = 1024;   // rows per cache chunk: what a killed extraction can lose
   std::vector<Entry> datasets, models, tasks;
 };
 

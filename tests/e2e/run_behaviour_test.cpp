@@ -47,7 +47,7 @@ TEST_F(RunBehaviour, WritesResultsManifestRunInfoAndLog) {
   ASSERT_EQ(results.size(), 6u);
   EXPECT_EQ(results[2]["params"][0][0], "shots");
   EXPECT_EQ(results[2]["n"], 2);
-  EXPECT_NE(read_text(dir / "out/grhost.log").find("run 'tiny'"), std::string::npos);
+  EXPECT_NE(read_text(dir / "out/grhost.log").find("'tiny' from " + dir / "m.yaml"), std::string::npos);
 }
 
 TEST_F(RunBehaviour, RerunReusesFinishedJobsAndRedoesChangedOnes) {

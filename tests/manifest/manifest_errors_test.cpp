@@ -49,7 +49,7 @@ const Case kCases[] = {
     {"UnknownPlugin", "datasets: [{id: d}]\n" VALID_MODELS "tasks:\n  - plugin: few-shoot\n", 9, 13,
      "unknown task plugin 'few-shoot'; did you mean 'few-shot'? (found: few-shot)"},
     {"UnknownModelPluginNoSuggestion", "datasets: [{id: d}]\nmodels:\n  - id: m\n    plugin: resnet50\ntasks: [{plugin: few-shot}]\n",
-     4, 13, "unknown model plugin 'resnet50' (found: features-npy)"},
+     4, 13, "unknown model plugin 'resnet50' (found: features-npy, "},
     {"DuplicateModelId",
      "datasets: [{id: d}]\n" VALID_MODELS "  - id: m\n    plugin: features-npy\n    options: {features: train.npy}\n"
      "tasks: [{plugin: few-shot}]\n",

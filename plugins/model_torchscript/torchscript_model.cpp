@@ -1,0 +1,225 @@
+// Model "torchscript": any TorchScript file (torch.jit.script or trace, saved
+// with PyTorch 1.13 or older). Features come from the forward pass, a named
+// method, or the model's children run in order up to a named layer; an
+// output index picks one element of a tuple output. Logits from a method
+// (forward by default) when asked for.
+#include <grhost/torch_bridge.hpp>  // before GRHOST_PLUGIN: records the LibTorch build stamp
+#include <grhost/plugin.hpp>
+
+#include <ATen/DLConvertor.h>
+#include <ATen/autocast_mode.h>
+#include <torch/cuda.h>
+#include <torch/script.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+// A stable content hash (the same on every build), for the cache key.
+std::string file_hash(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw grhost::Error(path + ": cannot open", GRHOST_IO_ERROR);
+  uint64_t h = 0x9e3779b97f4a7c15ull, n = 0;
+  std::vector<char> buf(1 << 20);
+  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      h = (h ^ static_cast<unsigned char>(buf[static_cast<size_t>(i)])) * 0x100000001b3ull;
+    }
+    n += static_cast<uint64_t>(in.gcount());
+  }
+  std::ostringstream s;
+  s << std::hex << h << "-" << std::dec << n;
+  return s.str();
+}
+
+std::vector<std::string> split_path(const std::string& dotted) {
+  std::vector<std::string> parts;
+  std::stringstream ss(dotted);
+  std::string p;
+  while (std::getline(ss, p, '.'))
+    if (!p.empty()) parts.push_back(p);
+  return parts;
+}
+
+grhost_interpolation parse_interpolation(const std::string& s) {
+  if (s == "bicubic") return GRHOST_INTERP_BICUBIC;
+  if (s == "nearest") return GRHOST_INTERP_NEAREST;
+  return GRHOST_INTERP_BILINEAR;
+}
+
+class TorchScriptModel : public grhost::Model {
+ public:
+  static constexpr const char* id = "torchscript";
+  static constexpr const char* version = "1.0.0";
+  static constexpr const char* description = "any TorchScript vision model (features, optionally logits)";
+  static std::vector<grhost::OptionSpec> options() {
+    return {
+        grhost::option_path("file", nullptr, "the TorchScript file (torch.jit.save)"),
+        grhost::option_string("method", "forward", "the method whose output is the features (e.g. encode_image)"),
+        grhost::option_string("layer", "",
+                              "instead of a method: run the model's children in order up to this one (dotted path, "
+                              "e.g. avgpool); for models whose forward is their children in sequence, as torchvision's "
+                              "ResNet and VGG"),
+        grhost::option_int("output", "-1", "when the output is a tuple or list, the index of the features; -1: not one")
+            .min(-1),
+        grhost::option_string("logits", "", "the method giving class logits (e.g. forward); empty: none"),
+        grhost::option_int("resize", "256", "shorter side after resize; 0: none").min(0),
+        grhost::option_int("crop", "224", "centre crop size; 0: none").min(0),
+        grhost::option_string("interpolation", "bilinear", "resize filter (antialiased)").one_of("bilinear|bicubic|nearest"),
+        grhost::option_float_list("mean", "[0.485, 0.456, 0.406]", "per-channel mean (RGB), subtracted after scaling to [0, 1]"),
+        grhost::option_float_list("std", "[0.229, 0.224, 0.225]", "per-channel standard deviation (RGB)").min(1e-12),
+        grhost::option_string("device", "auto", "auto (CUDA when there is one), cpu or cuda").one_of("auto|cpu|cuda"),
+        grhost::option_string("precision", "float32", "float16 or bfloat16: autocast on CUDA").one_of("float32|float16|bfloat16"),
+    };
+  }
+
+  explicit TorchScriptModel(const grhost::Options& o)
+      : file_(o.get_string("file")),
+        method_(o.get_string("method")),
+        layer_(split_path(o.get_string("layer"))),
+        output_(o.get_int("output")),
+        logits_method_(o.get_string("logits")),
+        device_(torch::kCPU) {
+    const std::string device = o.get_string("device");
+    if (device == "cuda" && !torch::cuda::is_available())
+      throw grhost::Error("device: cuda was asked for, but this LibTorch sees no CUDA device");
+    if (device == "cuda" || (device == "auto" && torch::cuda::is_available())) device_ = torch::Device(torch::kCUDA);
+    const std::string precision = o.get_string("precision");
+    if (precision != "float32" && !device_.is_cuda())
+      throw grhost::Error("precision: " + precision + " autocasts on CUDA only; this model runs on the CPU");
+    autocast_ = precision == "float16" ? at::kHalf : precision == "bfloat16" ? at::kBFloat16 : at::kFloat;
+
+    const auto mean = o.get_float_list("mean"), stdv = o.get_float_list("std");
+    if (mean.size() != 3 || stdv.size() != 3) throw grhost::Error("mean and std need three values each (R, G, B)");
+    info_.input.resize = o.get_int("resize");
+    info_.input.crop = o.get_int("crop");
+    info_.input.interpolation = parse_interpolation(o.get_string("interpolation"));
+    for (int c = 0; c < 3; ++c) {
+      info_.input.mean[c] = static_cast<float>(mean[static_cast<size_t>(c)]);
+      info_.input.std[c] = static_cast<float>(stdv[static_cast<size_t>(c)]);
+    }
+    try {
+      module_ = torch::jit::load(file_, device_);
+    } catch (const c10::Error& e) {
+      throw grhost::Error(file_ + ": not a TorchScript file this LibTorch (" TORCH_VERSION ") can load: " +
+                              e.msg().substr(0, e.msg().find('\n')),
+                          GRHOST_IO_ERROR);
+    }
+    module_.eval();
+    if (layer_.empty() && !module_.find_method(method_))
+      throw grhost::Error(file_ + ": the model has no method '" + method_ + "'" + methods_hint());
+    if (!logits_method_.empty() && !module_.find_method(logits_method_))
+      throw grhost::Error(file_ + ": the model has no method '" + logits_method_ + "' for logits" + methods_hint());
+    if (!layer_.empty()) check_layer_path(module_, 0);
+    info_.fingerprint = "torchscript:" + file_hash(file_);
+  }
+
+  grhost::ModelInfo info() const override { return info_; }
+
+  DLManagedTensor* embed(const DLTensor* images) override {
+    torch::Tensor f = run([&](const torch::Tensor& x) { return features_of(x); }, images);
+    if (f.dim() < 2) throw grhost::Error("the features have " + std::to_string(f.dim()) + " dimensions; expected (N, ...)");
+    return at::toDLPack(f.flatten(1).to(torch::kCPU, torch::kFloat).contiguous());
+  }
+
+  DLManagedTensor* logits(const DLTensor* images) override {
+    if (logits_method_.empty()) throw grhost::Error("this model was configured without logits ('logits' option)", GRHOST_UNSUPPORTED);
+    torch::Tensor y = run([&](const torch::Tensor& x) { return pick(module_.get_method(logits_method_)({x})); }, images);
+    return at::toDLPack(y.flatten(1).to(torch::kCPU, torch::kFloat).contiguous());
+  }
+
+ private:
+  template <class F>
+  torch::Tensor run(F&& forward, const DLTensor* images) {
+    grhost::View<float> v(images, 4, "images");
+    torch::Tensor x = torch::from_blob(const_cast<float*>(v.data()), {v.size(0), v.size(1), v.size(2), v.size(3)},
+                                       torch::kFloat)
+                          .to(device_);
+    torch::InferenceMode guard;
+    try {
+      if (autocast_ != at::kFloat) {
+        at::autocast::set_enabled(true);
+        at::autocast::set_autocast_gpu_dtype(autocast_);
+      }
+      torch::Tensor out = forward(x);
+      if (autocast_ != at::kFloat) at::autocast::set_enabled(false);
+      return out;
+    } catch (const c10::Error& e) {
+      if (autocast_ != at::kFloat) at::autocast::set_enabled(false);
+      throw grhost::Error(file_ + ": the model failed on a batch of shape " + std::to_string(v.size(0)) + "x" +
+                              std::to_string(v.size(1)) + "x" + std::to_string(v.size(2)) + "x" + std::to_string(v.size(3)) +
+                              ": " + e.msg().substr(0, e.msg().find('\n')),
+                          GRHOST_INTERNAL);
+    }
+  }
+
+  torch::Tensor features_of(const torch::Tensor& x) {
+    if (layer_.empty()) return pick(module_.get_method(method_)({x}));
+    torch::Tensor y = x;
+    run_children(module_, 0, y);
+    return y;
+  }
+
+  // Runs `m`'s children in order until layer_[depth], descending into it for
+  // the rest of the path.
+  void run_children(const torch::jit::Module& m, size_t depth, torch::Tensor& y) const {
+    for (const auto& child : m.named_children()) {
+      torch::jit::Module c = child.value;  // a handle; forward() is not const
+      if (child.name == layer_[depth]) {
+        if (depth + 1 == layer_.size()) y = c.forward({y}).toTensor();
+        else run_children(c, depth + 1, y);
+        return;
+      }
+      y = c.forward({y}).toTensor();
+    }
+  }
+
+  void check_layer_path(const torch::jit::Module& m, size_t depth) const {
+    std::string names;
+    for (const auto& child : m.named_children()) {
+      if (child.name == layer_[depth]) {
+        if (depth + 1 < layer_.size()) check_layer_path(child.value, depth + 1);
+        return;
+      }
+      names += (names.empty() ? "" : ", ") + child.name;
+    }
+    throw grhost::Error(file_ + ": no child '" + layer_[depth] + "' at depth " + std::to_string(depth) +
+                        " of the layer path (children there: " + names + ")");
+  }
+
+  torch::Tensor pick(const c10::IValue& out) const {
+    if (out.isTensor()) {
+      if (output_ >= 0) throw grhost::Error("'output: " + std::to_string(output_) + "' was given, but the output is one tensor");
+      return out.toTensor();
+    }
+    std::vector<c10::IValue> items;
+    if (out.isTuple()) items = out.toTupleRef().elements().vec();
+    else if (out.isList()) items = out.toList().vec();
+    else throw grhost::Error("the model's output is neither a tensor nor a tuple or list of tensors");
+    if (output_ < 0 || output_ >= static_cast<int64_t>(items.size()))
+      throw grhost::Error("the model returns " + std::to_string(items.size()) + " outputs; choose one with 'output: 0..." +
+                          std::to_string(items.size() - 1) + "'");
+    if (!items[static_cast<size_t>(output_)].isTensor()) throw grhost::Error("output " + std::to_string(output_) + " is not a tensor");
+    return items[static_cast<size_t>(output_)].toTensor();
+  }
+
+  std::string methods_hint() const {
+    std::string names;
+    for (const auto& m : module_.get_methods()) names += (names.empty() ? "" : ", ") + m.name();
+    return " (it has: " + names + ")";
+  }
+
+  std::string file_, method_;
+  std::vector<std::string> layer_;
+  int64_t output_;
+  std::string logits_method_;
+  torch::Device device_;
+  at::ScalarType autocast_ = at::kFloat;
+  torch::jit::Module module_;
+  grhost::ModelInfo info_;
+};
+
+}  // namespace
+
+GRHOST_PLUGIN("grhost-model-torchscript", TorchScriptModel)
