@@ -10,6 +10,8 @@
 #include <spdlog/spdlog.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstring>
 
 namespace grhost::extract {
@@ -80,6 +82,11 @@ CachedFeatures extract_split(const ExtractRequest& rq, const FeatureCache& cache
   }
 
   Progress progress(rq.label, n, done_rows);
+  // Where the time goes: summed over the batches of each stage.
+  std::atomic<int64_t> prepare_ns{0}, forward_ns{0};
+  auto since = [](std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+  };
   int64_t dim = -1;
   std::vector<float> pending;  // rows of the chunk being filled
   int64_t pending_chunk = -1;
@@ -101,6 +108,7 @@ CachedFeatures extract_split(const ExtractRequest& rq, const FeatureCache& cache
           tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel,
                                            [&](Batch* b) {
                                              std::unique_ptr<Batch> guard(b);
+                                             const auto t0 = std::chrono::steady_clock::now();
                                              b->pixels = at::empty({b->count, 3, out_h, out_w}, at::kFloat);
                                              for (int64_t i = 0; i < b->count; ++i) {
                                                int64_t label = 0;
@@ -109,10 +117,12 @@ CachedFeatures extract_split(const ExtractRequest& rq, const FeatureCache& cache
                                                preprocess_into(img->dl_tensor, rq.spec, slot,
                                                                rq.label + " image " + std::to_string(b->begin + i));
                                              }
+                                             prepare_ns += since(t0);
                                              return guard.release();
                                            }) &
           tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, [&](Batch* b) {
             std::unique_ptr<Batch> guard(b);
+            const auto t0 = std::chrono::steady_clock::now();
             DLManagedTensor* input = at::toDLPack(b->pixels);
             plugins::ManagedTensor input_owner(input);
             DLManagedTensor* raw = nullptr;
@@ -135,9 +145,13 @@ CachedFeatures extract_split(const ExtractRequest& rq, const FeatureCache& cache
             const int64_t chunk_end = std::min(n, (chunk + 1) * chunk_rows);
             if (b->begin + b->count == chunk_end)
               cache.write_chunk(chunk, pending.data(), chunk_end - chunk * chunk_rows, dim);
+            forward_ns += since(t0);
             progress.advance(b->count);
           }));
   progress.finish();
+  if (!todo.empty())
+    spdlog::info("{}: model forward and cache writes {:.2f} s; reading and preprocessing {:.2f} s of work on parallel threads", rq.label,
+                 static_cast<double>(forward_ns.load()) * 1e-9, static_cast<double>(prepare_ns.load()) * 1e-9);
 
   // Assemble from the chunks on disk: one code path whether resumed or not.
   CachedFeatures all;
