@@ -8,7 +8,7 @@
 
 namespace grhost::datasets {
 
-/// "path:size:mtime_ns|..." for every file; a missing file throws.
+/// "N files, <hash of every path, size and mtime>"; a missing file throws.
 std::string file_fingerprint(const std::vector<std::string>& files);
 
 /// Joins `dir` and `name` ("dir/name").
