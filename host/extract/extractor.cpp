@@ -8,11 +8,16 @@
 #include <ATen/DLConvertor.h>
 #include <ATen/Parallel.h>
 #include <spdlog/spdlog.h>
+#include <omp.h>
+#include <tbb/concurrent_queue.h>
 #include <tbb/parallel_pipeline.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <exception>
+#include <memory>
+#include <thread>
 
 namespace grhost::extract {
 namespace {
@@ -90,64 +95,103 @@ CachedFeatures extract_split(const ExtractRequest& rq, const FeatureCache& cache
   int64_t dim = -1;
   std::vector<float> pending;  // rows of the chunk being filled
   int64_t pending_chunk = -1;
-  size_t next = 0;
-  const size_t tokens = static_cast<size_t>(std::max(2, rq.threads + 1));
 
-  tbb::parallel_pipeline(
-      tokens,
-      tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order,
-                                     [&](tbb::flow_control& fc) -> Batch* {
-                                       if (next == todo.size()) {
-                                         fc.stop();
-                                         return nullptr;
-                                       }
-                                       auto* b = new Batch;
-                                       std::tie(b->begin, b->count) = todo[next++];
-                                       return b;
-                                     }) &
-          tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel,
-                                           [&](Batch* b) {
-                                             std::unique_ptr<Batch> guard(b);
-                                             const auto t0 = std::chrono::steady_clock::now();
-                                             b->pixels = at::empty({b->count, 3, out_h, out_w}, at::kFloat);
-                                             for (int64_t i = 0; i < b->count; ++i) {
-                                               int64_t label = 0;
-                                               plugins::ManagedTensor img = read_image(dataset, rq.split, b->begin + i, &label);
-                                               at::Tensor slot = b->pixels[i];
-                                               preprocess_into(img->dl_tensor, rq.spec, slot,
-                                                               rq.label + " image " + std::to_string(b->begin + i));
-                                             }
-                                             prepare_ns += since(t0);
-                                             return guard.release();
-                                           }) &
-          tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, [&](Batch* b) {
-            std::unique_ptr<Batch> guard(b);
-            const auto t0 = std::chrono::steady_clock::now();
-            DLManagedTensor* input = at::toDLPack(b->pixels);
-            plugins::ManagedTensor input_owner(input);
-            DLManagedTensor* raw = nullptr;
-            plugins::call_plugin(mc, "embed", [&] { return mc.model.embed(model.raw(), &input->dl_tensor, &raw); });
-            plugins::ManagedTensor out(raw);
-            const DLTensor& f = out ? out->dl_tensor : DLTensor{};
-            if (!out || f.ndim != 2 || f.shape[0] != b->count || f.dtype.code != kDLFloat || f.dtype.bits != 32 ||
-                f.device.device_type != kDLCPU)
-              throw PluginError(mc.describe() + ": embed must return float32 CPU features of shape (" +
-                                std::to_string(b->count) + ", D)");
-            if (dim < 0) dim = f.shape[1];
-            if (f.shape[1] != dim) throw PluginError(mc.describe() + ": embed changed its feature dimension mid-split");
-            const int64_t chunk = b->begin / chunk_rows;
-            if (chunk != pending_chunk) {
-              pending.clear();
-              pending_chunk = chunk;
-            }
-            const auto* p = reinterpret_cast<const float*>(static_cast<const char*>(f.data) + f.byte_offset);
-            pending.insert(pending.end(), p, p + b->count * dim);
-            const int64_t chunk_end = std::min(n, (chunk + 1) * chunk_rows);
-            if (b->begin + b->count == chunk_end)
-              cache.write_chunk(chunk, pending.data(), chunk_end - chunk * chunk_rows, dim);
-            forward_ns += since(t0);
-            progress.advance(b->count);
-          }));
+  // Read and preprocess one batch (any thread; the dataset's read_image is thread-safe).
+  auto prepare = [&](Batch& b) {
+    const auto t0 = std::chrono::steady_clock::now();
+    // One OpenMP thread for preprocessing ops: batches already run in
+    // parallel, and a team per batch would compete with the forward pass.
+    at::internal::lazy_init_num_threads();  // ATen sets the team size once per thread; ours comes after
+    const int saved_team = omp_get_max_threads();
+    omp_set_num_threads(1);
+    b.pixels = at::empty({b.count, 3, out_h, out_w}, at::kFloat);
+    for (int64_t i = 0; i < b.count; ++i) {
+      int64_t label = 0;
+      plugins::ManagedTensor img = read_image(dataset, rq.split, b.begin + i, &label);
+      at::Tensor slot = b.pixels[i];
+      preprocess_into(img->dl_tensor, rq.spec, slot, rq.label + " image " + std::to_string(b.begin + i));
+    }
+    omp_set_num_threads(saved_team);
+    prepare_ns += since(t0);
+  };
+  // The model's forward pass on one batch, and its rows into the cache (in order).
+  auto consume = [&](const Batch& b) {
+    const auto t0 = std::chrono::steady_clock::now();
+    DLManagedTensor* input = at::toDLPack(b.pixels);
+    plugins::ManagedTensor input_owner(input);
+    DLManagedTensor* raw = nullptr;
+    plugins::call_plugin(mc, "embed", [&] { return mc.model.embed(model.raw(), &input->dl_tensor, &raw); });
+    plugins::ManagedTensor out(raw);
+    const DLTensor& f = out ? out->dl_tensor : DLTensor{};
+    if (!out || f.ndim != 2 || f.shape[0] != b.count || f.dtype.code != kDLFloat || f.dtype.bits != 32 ||
+        f.device.device_type != kDLCPU)
+      throw PluginError(mc.describe() + ": embed must return float32 CPU features of shape (" + std::to_string(b.count) +
+                        ", D)");
+    if (dim < 0) dim = f.shape[1];
+    if (f.shape[1] != dim) throw PluginError(mc.describe() + ": embed changed its feature dimension mid-split");
+    const int64_t chunk = b.begin / chunk_rows;
+    if (chunk != pending_chunk) {
+      pending.clear();
+      pending_chunk = chunk;
+    }
+    const auto* p = reinterpret_cast<const float*>(static_cast<const char*>(f.data) + f.byte_offset);
+    pending.insert(pending.end(), p, p + b.count * dim);
+    const int64_t chunk_end = std::min(n, (chunk + 1) * chunk_rows);
+    if (b.begin + b.count == chunk_end) cache.write_chunk(chunk, pending.data(), chunk_end - chunk * chunk_rows, dim);
+    forward_ns += since(t0);
+    progress.advance(b.count);
+  };
+
+  // The model always runs on this thread: LibTorch's OpenMP keeps one pool
+  // of workers per calling thread, and a forward pass hopping between TBB
+  // threads would wake several pools that compete for the same cores. A
+  // producer thread feeds it through a bounded queue, preprocessing batches
+  // in parallel and handing them over in order.
+  const size_t tokens = static_cast<size_t>(std::max(2, rq.threads + 1));
+  tbb::concurrent_bounded_queue<std::shared_ptr<Batch>> ready;
+  ready.set_capacity(static_cast<std::ptrdiff_t>(tokens));
+  std::exception_ptr producer_error;
+  std::atomic<bool> stop{false};
+  std::thread producer([&] {
+    try {
+      size_t next = 0;
+      tbb::parallel_pipeline(
+          tokens,
+          tbb::make_filter<void, std::shared_ptr<Batch>>(tbb::filter_mode::serial_in_order,
+                                                         [&](tbb::flow_control& fc) -> std::shared_ptr<Batch> {
+                                                           if (next == todo.size() || stop) {
+                                                             fc.stop();
+                                                             return nullptr;
+                                                           }
+                                                           auto b = std::make_shared<Batch>();
+                                                           std::tie(b->begin, b->count) = todo[next++];
+                                                           return b;
+                                                         }) &
+              tbb::make_filter<std::shared_ptr<Batch>, std::shared_ptr<Batch>>(
+                  tbb::filter_mode::parallel, [&](std::shared_ptr<Batch> b) {
+                    prepare(*b);
+                    return b;
+                  }) &
+              tbb::make_filter<std::shared_ptr<Batch>, void>(tbb::filter_mode::serial_in_order,
+                                                             [&](std::shared_ptr<Batch> b) { ready.push(std::move(b)); }));
+    } catch (...) {
+      producer_error = std::current_exception();
+    }
+    try {
+      ready.push(nullptr);  // the end, or the producer's failure
+    } catch (...) {
+    }
+  });
+  try {
+    for (std::shared_ptr<Batch> b; (ready.pop(b), b != nullptr);) consume(*b);
+  } catch (...) {
+    stop = true;
+    ready.abort();  // wakes a producer blocked on a full queue
+    producer.join();
+    throw;
+  }
+  producer.join();
+  if (producer_error) std::rethrow_exception(producer_error);
   progress.finish();
   if (!todo.empty())
     spdlog::info("{}: model forward and cache writes {:.2f} s; reading and preprocessing {:.2f} s of work on parallel threads", rq.label,

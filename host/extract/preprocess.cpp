@@ -35,7 +35,8 @@ void preprocess_into(const DLTensor& image, const grhost_input_spec& spec, at::T
                      .permute({2, 0, 1})
                      .to(at::kFloat)
                      .div_(255.0f);
-  if (c == 1) x = x.expand({3, h, w});
+  // Grey stays one channel until the end: resizing it once, not three times,
+  // gives the same pixels (channels are resized independently).
   if (c == 4) x = x.narrow(0, 0, 3);  // alpha dropped, as PIL's convert("RGB")
   x = x.contiguous();
 
@@ -71,6 +72,7 @@ void preprocess_into(const DLTensor& image, const grhost_input_spec& spec, at::T
     throw UserError(what + ": preprocessed to " + std::to_string(x.size(1)) + "x" + std::to_string(x.size(2)) +
                     " but the batch is " + std::to_string(out.size(1)) + "x" + std::to_string(out.size(2)) +
                     "; images of different sizes need a resize and a crop");
+  if (x.size(0) == 1) x = x.expand({3, x.size(1), x.size(2)});
   at::Tensor mean = at::tensor({spec.mean[0], spec.mean[1], spec.mean[2]}).view({3, 1, 1});
   at::Tensor stdv = at::tensor({spec.std[0], spec.std[1], spec.std[2]}).view({3, 1, 1});
   at::sub_out(out, x, mean).div_(stdv);

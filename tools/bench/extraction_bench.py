@@ -2,7 +2,7 @@
 """Feature extraction speed: grhost against a plain PyTorch loop.
 
   /usr/bin/python3 tools/bench/extraction_bench.py [--images 1000] [--model resnet18]
-        [--resize 256] [--crop 224] [--fmnist-size 64] [--batch 64] [--threads 2] [--only jpegs|fmnist]
+        [--resize 256] [--crop 224] [--fmnist-size 112] [--batch 64] [--threads 2] [--only jpegs|fmnist]
 
 Both sides extract the same TorchScript model (torchvision architecture,
 random weights, penultimate layer) on the same images, with the same batch
@@ -39,7 +39,7 @@ FMNIST = "/usr/share/datasets/fashion-mnist"
 def parse():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--images", type=int, default=1000, help="JPEGs in the image folder")
-    p.add_argument("--fmnist-size", type=int, default=64, help="resize and crop for Fashion-MNIST")
+    p.add_argument("--fmnist-size", type=int, default=112, help="resize and crop for Fashion-MNIST")
     p.add_argument("--only", choices=["jpegs", "fmnist"], help="run one of the two benchmarks")
     p.add_argument("--model", default="resnet18", help="a torchvision classification model name")
     p.add_argument("--resize", type=int, default=256)
