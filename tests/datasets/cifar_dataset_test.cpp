@@ -1,5 +1,6 @@
 // The "cifar" dataset plugin on CIFAR-10 and CIFAR-100 binary files the test
 // writes (in root and in the archive's folder, well-formed and broken).
+#include "datasets/dataset_calls.hpp"
 #include "support/plugin_instance.hpp"
 #include "support/test_support.hpp"
 
@@ -71,58 +72,6 @@ void write_cifar100(const std::string& dir) {
   write_text(dir + "/coarse_label_names.txt", names_text("coarse", 20));
 }
 
-struct Described {
-  std::vector<std::string> classes, splits;
-  std::string fingerprint;
-};
-
-Described describe(const ComponentUnderTest& d) {
-  grhost_dataset_info info{};
-  info.struct_size = sizeof(info);
-  plugins::call_plugin(d.component(), "describe", [&] { return d.component().dataset.describe(d.instance->raw(), &info); });
-  Described out;
-  for (int64_t i = 0; i < info.num_classes; ++i) out.classes.emplace_back(info.class_names[i]);
-  for (int64_t i = 0; i < info.num_splits; ++i) out.splits.emplace_back(info.split_names[i]);
-  out.fingerprint = info.fingerprint;
-  return out;
-}
-
-int64_t split_size(const ComponentUnderTest& d, int64_t split) {
-  int64_t n = -1;
-  plugins::call_plugin(d.component(), "split_size", [&] { return d.component().dataset.split_size(d.instance->raw(), split, &n); });
-  return n;
-}
-
-std::vector<int64_t> labels(const ComponentUnderTest& d, int64_t split) {
-  DLManagedTensor* raw = nullptr;
-  plugins::call_plugin(d.component(), "labels", [&] { return d.component().dataset.labels(d.instance->raw(), split, &raw); });
-  plugins::ManagedTensor t(raw);
-  const auto* p = static_cast<const int64_t*>(t->dl_tensor.data);
-  return std::vector<int64_t>(p, p + t->dl_tensor.shape[0]);
-}
-
-std::vector<uint8_t> image(const ComponentUnderTest& d, int64_t split, int64_t index, int64_t* label,
-                           std::vector<int64_t>* shape) {
-  DLManagedTensor* raw = nullptr;
-  plugins::call_plugin(d.component(), "read_image",
-                       [&] { return d.component().dataset.read_image(d.instance->raw(), split, index, &raw, label); });
-  plugins::ManagedTensor t(raw);
-  shape->assign(t->dl_tensor.shape, t->dl_tensor.shape + t->dl_tensor.ndim);
-  const auto* p = static_cast<const uint8_t*>(t->dl_tensor.data);
-  return std::vector<uint8_t>(p, p + std::accumulate(shape->begin(), shape->end(), int64_t{1}, std::multiplies<>()));
-}
-
-// The error a call gives, or "" if it succeeds.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 std::unique_ptr<ComponentUnderTest> cifar(const std::string& options) {
   return make_component(GRHOST_KIND_DATASET, "cifar", options);
 }
@@ -132,28 +81,28 @@ TEST(CifarDataset, ReadsCifar10InRootOrInItsArchiveFolder) {
     TempDir dir;
     write_cifar10(nested ? dir / "cifar-10-batches-bin" : dir.path());
     auto d = cifar("{root: " + dir.path() + "}");
-    Described info = describe(*d);
+    DatasetDescription info = describe_dataset(*d);
     EXPECT_EQ(info.classes.size(), 10u);
     EXPECT_EQ(info.classes[0], "class0");
     EXPECT_EQ(info.classes[9], "class9");
     EXPECT_EQ(info.splits, (std::vector<std::string>{"train", "test"}));
-    EXPECT_EQ(split_size(*d, 0), 15);
-    EXPECT_EQ(split_size(*d, 1), 4);
+    EXPECT_EQ(dataset_split_size(*d, 0), 15);
+    EXPECT_EQ(dataset_split_size(*d, 1), 4);
     // The batches in order 1..5: labels run on across them.
-    EXPECT_EQ(labels(*d, 0), (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4}));
-    EXPECT_EQ(labels(*d, 1), (std::vector<int64_t>{0, 1, 2, 3}));
+    EXPECT_EQ(dataset_labels(*d, 0), (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4}));
+    EXPECT_EQ(dataset_labels(*d, 1), (std::vector<int64_t>{0, 1, 2, 3}));
     int64_t label = -1;
     std::vector<int64_t> shape;
-    std::vector<uint8_t> px = image(*d, 0, 11, &label, &shape);  // the second image of data_batch_5.bin
+    std::vector<uint8_t> px = image_pixels(*d, 0, 11, &label, &shape);  // the second image of data_batch_5.bin
     EXPECT_EQ(label, 1);
     EXPECT_EQ(shape, (std::vector<int64_t>{32, 32, 3}));
     EXPECT_EQ(px, expected_hwc(11));
     // Pixel (row 1, column 2): 11 * 31 + 1 * 7 + 2 * 3 = 354, plus 85 per channel, mod 256.
     EXPECT_EQ(std::vector<uint8_t>(px.begin() + (1 * 32 + 2) * 3, px.begin() + (1 * 32 + 2) * 3 + 3),
               (std::vector<uint8_t>{98, 183, 12}));
-    EXPECT_EQ(image(*d, 1, 3, &label, &shape), expected_hwc(103));
+    EXPECT_EQ(image_pixels(*d, 1, 3, &label, &shape), expected_hwc(103));
     EXPECT_EQ(label, 3);
-    EXPECT_NE(error_of([&] { image(*d, 1, 4, &label, &shape); }).find("image index 4 is out of range"), std::string::npos);
+    EXPECT_NE(plugin_error_of([&] { image_pixels(*d, 1, 4, &label, &shape); }).find("image index 4 is out of range"), std::string::npos);
   }
 }
 
@@ -167,7 +116,7 @@ void touch(const std::string& path) {
 TEST(CifarDataset, FingerprintCoversEveryFileRead) {
   TempDir dir;
   write_cifar10(dir.path());
-  auto fingerprint = [&] { return describe(*cifar("{root: " + dir.path() + "}")).fingerprint; };
+  auto fingerprint = [&] { return describe_dataset(*cifar("{root: " + dir.path() + "}")).fingerprint; };
   std::string fp = fingerprint();
   EXPECT_EQ(fp.rfind("7 files, ", 0), 0u) << fp;
   for (const char* f : {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin",
@@ -183,36 +132,36 @@ TEST(CifarDataset, ReadsCifar100FineAndCoarseLabels) {
   TempDir dir;
   write_cifar100(dir / "cifar-100-binary");
   auto fine = cifar("{root: " + dir.path() + ", variant: cifar100}");
-  Described info = describe(*fine);
+  DatasetDescription info = describe_dataset(*fine);
   EXPECT_EQ(info.classes.size(), 100u);
   EXPECT_EQ(info.classes[99], "fine99");
-  EXPECT_EQ(labels(*fine, 0), (std::vector<int64_t>{99, 98, 97, 96, 95, 94}));
+  EXPECT_EQ(dataset_labels(*fine, 0), (std::vector<int64_t>{99, 98, 97, 96, 95, 94}));
   EXPECT_EQ(info.fingerprint.rfind("3 files, ", 0), 0u);  // train.bin, test.bin, fine_label_names.txt
   touch(dir / "cifar-100-binary/coarse_label_names.txt");  // not read with fine labels
-  EXPECT_EQ(describe(*cifar("{root: " + dir.path() + ", variant: cifar100}")).fingerprint, info.fingerprint);
+  EXPECT_EQ(describe_dataset(*cifar("{root: " + dir.path() + ", variant: cifar100}")).fingerprint, info.fingerprint);
 
   auto coarse = cifar("{root: " + dir.path() + ", variant: cifar100, labels: coarse}");
-  info = describe(*coarse);
+  info = describe_dataset(*coarse);
   EXPECT_EQ(info.classes.size(), 20u);
   EXPECT_EQ(info.classes[19], "coarse19");
-  EXPECT_EQ(labels(*coarse, 1), (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(dataset_labels(*coarse, 1), (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
   int64_t label = -1;
   std::vector<int64_t> shape;
-  EXPECT_EQ(image(*coarse, 1, 4, &label, &shape), expected_hwc(4));  // the two label bytes are skipped
+  EXPECT_EQ(image_pixels(*coarse, 1, 4, &label, &shape), expected_hwc(4));  // the two label bytes are skipped
   EXPECT_EQ(label, 4);
 }
 
 TEST(CifarDataset, CoarseLabelsAreForCifar100Only) {
   TempDir dir;
   write_cifar10(dir.path());
-  EXPECT_NE(error_of([&] { cifar("{root: " + dir.path() + ", labels: coarse}"); })
+  EXPECT_NE(plugin_error_of([&] { cifar("{root: " + dir.path() + ", labels: coarse}"); })
                 .find("labels: 'coarse' applies to cifar100 only (CIFAR-10 has one set of labels; leave it 'fine')"),
             std::string::npos);
 }
 
 TEST(CifarDataset, MissingFilesAreNamed) {
   TempDir dir;
-  std::string err = error_of([&] { cifar("{root: " + dir.path() + "}"); });
+  std::string err = plugin_error_of([&] { cifar("{root: " + dir.path() + "}"); });
   EXPECT_NE(err.find(dir.path() + ": neither data_batch_1.bin nor cifar-10-batches-bin/data_batch_1.bin exists "
                                   "(expected CIFAR-10's binary version)"),
             std::string::npos)
@@ -220,7 +169,7 @@ TEST(CifarDataset, MissingFilesAreNamed) {
 
   write_cifar10(dir.path());
   std::filesystem::remove(dir / "test_batch.bin");
-  err = error_of([&] { cifar("{root: " + dir.path() + "}"); });
+  err = plugin_error_of([&] { cifar("{root: " + dir.path() + "}"); });
   EXPECT_NE(err.find(dir / "test_batch.bin" +
                      ": missing (CIFAR-10's binary version has data_batch_1.bin..data_batch_5.bin, test_batch.bin and "
                      "batches.meta.txt)"),
@@ -229,7 +178,7 @@ TEST(CifarDataset, MissingFilesAreNamed) {
 
   write_cifar100(dir.path());
   std::filesystem::remove(dir / "coarse_label_names.txt");
-  err = error_of([&] { cifar("{root: " + dir.path() + ", variant: cifar100, labels: coarse}"); });
+  err = plugin_error_of([&] { cifar("{root: " + dir.path() + ", variant: cifar100, labels: coarse}"); });
   EXPECT_NE(err.find(dir / "coarse_label_names.txt" +
                      ": missing (CIFAR-100's binary version has train.bin, test.bin, fine_label_names.txt and "
                      "coarse_label_names.txt)"),
@@ -241,16 +190,16 @@ TEST(CifarDataset, NamesFileWithTheWrongCount) {
   TempDir dir;
   write_cifar10(dir.path());
   write_text(dir / "batches.meta.txt", names_text("class", 9));
-  std::string err = error_of([&] { cifar("{root: " + dir.path() + "}"); });
+  std::string err = plugin_error_of([&] { cifar("{root: " + dir.path() + "}"); });
   EXPECT_NE(err.find(dir / "batches.meta.txt" + ": 9 class names, expected 10 (one a line)"), std::string::npos) << err;
 
   write_cifar100(dir.path());
   write_text(dir / "fine_label_names.txt", names_text("fine", 20));
-  err = error_of([&] { cifar("{root: " + dir.path() + ", variant: cifar100}"); });
+  err = plugin_error_of([&] { cifar("{root: " + dir.path() + ", variant: cifar100}"); });
   EXPECT_NE(err.find(dir / "fine_label_names.txt" + ": 20 class names, expected 100 (one a line)"), std::string::npos) << err;
 
   write_text(dir / "coarse_label_names.txt", names_text("coarse", 100));
-  err = error_of([&] { cifar("{root: " + dir.path() + ", variant: cifar100, labels: coarse}"); });
+  err = plugin_error_of([&] { cifar("{root: " + dir.path() + ", variant: cifar100, labels: coarse}"); });
   EXPECT_NE(err.find(dir / "coarse_label_names.txt" + ": 100 class names, expected 20 (one a line)"), std::string::npos)
       << err;
 }
@@ -264,7 +213,7 @@ class CifarBrokenFiles : public ::testing::Test {
   // The error of reading the train split.
   std::string train_error(const std::string& options) {
     auto d = cifar(options);
-    return error_of([&] { split_size(*d, 0); });
+    return plugin_error_of([&] { dataset_split_size(*d, 0); });
   }
   TempDir dir;
 };

@@ -61,6 +61,15 @@ inline DatasetImage read_dataset_image(const ComponentUnderTest& d, int64_t spli
   return out;
 }
 
+/// read_dataset_image's pixels, with its label and HWC shape through out-parameters.
+inline std::vector<uint8_t> image_pixels(const ComponentUnderTest& d, int64_t split, int64_t index, int64_t* label,
+                                         std::vector<int64_t>* shape) {
+  DatasetImage image = read_dataset_image(d, split, index);
+  *label = image.label;
+  *shape = image.shape;
+  return image.pixels;
+}
+
 /// The message a plugin call fails with, without the host's prefix
 /// ("dataset 'x' (file): describe failed (I/O error): "); "" if it succeeds.
 inline std::string plugin_error_of(const std::function<void()>& call) {

@@ -1,5 +1,6 @@
 // The "idx" dataset plugin on IDX files the test writes (plain and gzipped,
 // well-formed and broken) and on Debian's Fashion-MNIST.
+#include "datasets/dataset_calls.hpp"
 #include "manifest/diagnostics.hpp"
 #include "support/plugin_instance.hpp"
 #include "support/test_support.hpp"
@@ -46,75 +47,25 @@ void write_split(const std::string& dir, const std::string& prefix, uint32_t n, 
   }
 }
 
-struct Described {
-  std::vector<std::string> classes, splits;
-};
-
-Described describe(const ComponentUnderTest& d) {
-  grhost_dataset_info info{};
-  info.struct_size = sizeof(info);
-  plugins::call_plugin(d.component(), "describe", [&] { return d.component().dataset.describe(d.instance->raw(), &info); });
-  Described out;
-  for (int64_t i = 0; i < info.num_classes; ++i) out.classes.emplace_back(info.class_names[i]);
-  for (int64_t i = 0; i < info.num_splits; ++i) out.splits.emplace_back(info.split_names[i]);
-  return out;
-}
-
-int64_t split_size(const ComponentUnderTest& d, int64_t split) {
-  int64_t n = -1;
-  plugins::call_plugin(d.component(), "split_size", [&] { return d.component().dataset.split_size(d.instance->raw(), split, &n); });
-  return n;
-}
-
-std::vector<int64_t> labels(const ComponentUnderTest& d, int64_t split) {
-  DLManagedTensor* raw = nullptr;
-  plugins::call_plugin(d.component(), "labels", [&] { return d.component().dataset.labels(d.instance->raw(), split, &raw); });
-  plugins::ManagedTensor t(raw);
-  const auto* p = static_cast<const int64_t*>(t->dl_tensor.data);
-  return std::vector<int64_t>(p, p + t->dl_tensor.shape[0]);
-}
-
-std::vector<uint8_t> image(const ComponentUnderTest& d, int64_t split, int64_t index, int64_t* label,
-                           std::vector<int64_t>* shape) {
-  DLManagedTensor* raw = nullptr;
-  plugins::call_plugin(d.component(), "read_image",
-                       [&] { return d.component().dataset.read_image(d.instance->raw(), split, index, &raw, label); });
-  plugins::ManagedTensor t(raw);
-  shape->assign(t->dl_tensor.shape, t->dl_tensor.shape + t->dl_tensor.ndim);
-  const auto* p = static_cast<const uint8_t*>(t->dl_tensor.data);
-  return std::vector<uint8_t>(p, p + std::accumulate(shape->begin(), shape->end(), int64_t{1}, std::multiplies<>()));
-}
-
-// The error a call gives, or "" if it succeeds.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(IdxDataset, ReadsGzippedAndPlainFiles) {
   for (bool gz : {true, false}) {
     TempDir dir;
     write_split(dir.path(), "train", 7, gz);
     write_split(dir.path(), "t10k", 4, gz);
     auto d = make_component(GRHOST_KIND_DATASET, "idx", "{root: " + dir.path() + ", classes: [a, b, c]}");
-    Described info = describe(*d);
+    DatasetDescription info = describe_dataset(*d);
     EXPECT_EQ(info.classes, (std::vector<std::string>{"a", "b", "c"}));
     EXPECT_EQ(info.splits, (std::vector<std::string>{"train", "test"}));
-    EXPECT_EQ(split_size(*d, 0), 7);
-    EXPECT_EQ(split_size(*d, 1), 4);
-    EXPECT_EQ(labels(*d, 0), (std::vector<int64_t>{0, 1, 2, 0, 1, 2, 0}));
+    EXPECT_EQ(dataset_split_size(*d, 0), 7);
+    EXPECT_EQ(dataset_split_size(*d, 1), 4);
+    EXPECT_EQ(dataset_labels(*d, 0), (std::vector<int64_t>{0, 1, 2, 0, 1, 2, 0}));
     int64_t label = -1;
     std::vector<int64_t> shape;
-    std::vector<uint8_t> px = image(*d, 0, 5, &label, &shape);
+    std::vector<uint8_t> px = image_pixels(*d, 0, 5, &label, &shape);
     EXPECT_EQ(label, 2);
     EXPECT_EQ(shape, (std::vector<int64_t>{4, 3, 1}));  // HWC
     EXPECT_EQ(px, (std::vector<uint8_t>{50, 50, 50, 51, 51, 51, 52, 52, 52, 53, 53, 53}));
-    EXPECT_NE(error_of([&] { image(*d, 1, 4, &label, &shape); }).find("image index 4 is out of range"), std::string::npos);
+    EXPECT_NE(plugin_error_of([&] { image_pixels(*d, 1, 4, &label, &shape); }).find("image index 4 is out of range"), std::string::npos);
   }
 }
 
@@ -122,15 +73,15 @@ TEST(IdxDataset, DefaultNamesAreDigitsOrFashionMnist) {
   TempDir dir;
   write_split(dir.path(), "train", 3, false);
   write_split(dir.path(), "t10k", 3, false);
-  EXPECT_EQ(describe(*make_component(GRHOST_KIND_DATASET, "idx", "{root: " + dir.path() + "}")).classes[9], "9");
-  EXPECT_EQ(describe(*make_component(GRHOST_KIND_DATASET, "idx", "{root: " + dir.path() + ", names: fashion-mnist}")).classes[9],
+  EXPECT_EQ(describe_dataset(*make_component(GRHOST_KIND_DATASET, "idx", "{root: " + dir.path() + "}")).classes[9], "9");
+  EXPECT_EQ(describe_dataset(*make_component(GRHOST_KIND_DATASET, "idx", "{root: " + dir.path() + ", names: fashion-mnist}")).classes[9],
             "Ankle boot");
 }
 
 TEST(IdxDataset, MissingFilesAreNamed) {
   TempDir dir;
   write_split(dir.path(), "train", 3, false);
-  std::string err = error_of([&] { make_component(GRHOST_KIND_DATASET, "idx", "{root: " + dir.path() + "}"); });
+  std::string err = plugin_error_of([&] { make_component(GRHOST_KIND_DATASET, "idx", "{root: " + dir.path() + "}"); });
   EXPECT_NE(err.find(dir.path() + ": none of t10k-images-idx3-ubyte.gz, t10k-images-idx3-ubyte, t10k-images.idx3-ubyte exists"),
             std::string::npos)
       << err;
@@ -144,7 +95,7 @@ class BrokenIdx : public ::testing::Test {
   }
   std::string first_split_error() {
     auto d = make_component(GRHOST_KIND_DATASET, "idx", "{root: " + dir.path() + "}");
-    return error_of([&] { split_size(*d, 0); });
+    return plugin_error_of([&] { dataset_split_size(*d, 0); });
   }
   std::string images() const { return dir / "train-images-idx3-ubyte"; }
   TempDir dir;
@@ -192,24 +143,24 @@ TEST_F(BrokenIdx, LabelBeyondTheClassNames) {
 // Debian's dataset-fashion-mnist, read whole.
 TEST(IdxDataset, FashionMnistFromDebian) {
   auto d = make_component(GRHOST_KIND_DATASET, "idx", "{root: /usr/share/datasets/fashion-mnist, names: fashion-mnist}");
-  Described info = describe(*d);
+  DatasetDescription info = describe_dataset(*d);
   EXPECT_EQ(info.classes, (std::vector<std::string>{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                                                     "Sneaker", "Bag", "Ankle boot"}));
-  EXPECT_EQ(split_size(*d, 0), 60000);
-  EXPECT_EQ(split_size(*d, 1), 10000);
-  std::vector<int64_t> train = labels(*d, 0);
+  EXPECT_EQ(dataset_split_size(*d, 0), 60000);
+  EXPECT_EQ(dataset_split_size(*d, 1), 10000);
+  std::vector<int64_t> train = dataset_labels(*d, 0);
   std::vector<int64_t> counts(10);
   for (int64_t y : train) ++counts[static_cast<size_t>(y)];
   EXPECT_EQ(counts, std::vector<int64_t>(10, 6000));  // balanced, as published
   EXPECT_EQ(std::vector<int64_t>(train.begin(), train.begin() + 5), (std::vector<int64_t>{9, 0, 0, 3, 0}));
   int64_t label = -1;
   std::vector<int64_t> shape;
-  std::vector<uint8_t> px = image(*d, 0, 0, &label, &shape);
+  std::vector<uint8_t> px = image_pixels(*d, 0, 0, &label, &shape);
   EXPECT_EQ(shape, (std::vector<int64_t>{28, 28, 1}));
   EXPECT_EQ(label, 9);
   EXPECT_EQ(std::accumulate(px.begin(), px.end(), int64_t{0}), 76247);  // numpy: x[0].sum()
   EXPECT_EQ(px[14 * 28 + 14], 217);
-  EXPECT_EQ(labels(*d, 1)[0], 9);
+  EXPECT_EQ(dataset_labels(*d, 1)[0], 9);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The "svhn" dataset plugin on cropped-digits .mat files the test writes with
 // matio (plain and compressed, well-formed and broken).
+#include "datasets/dataset_calls.hpp"
 #include "support/plugin_instance.hpp"
 #include "support/test_support.hpp"
 
@@ -78,58 +79,6 @@ void write_svhn(const std::string& path, int count, int first, matio_compression
   write_mat(path, {x_of(d), y_of(d)}, compression);
 }
 
-struct Described {
-  std::vector<std::string> classes, splits;
-  std::string fingerprint;
-};
-
-Described describe(const ComponentUnderTest& d) {
-  grhost_dataset_info info{};
-  info.struct_size = sizeof(info);
-  plugins::call_plugin(d.component(), "describe", [&] { return d.component().dataset.describe(d.instance->raw(), &info); });
-  Described out;
-  for (int64_t i = 0; i < info.num_classes; ++i) out.classes.emplace_back(info.class_names[i]);
-  for (int64_t i = 0; i < info.num_splits; ++i) out.splits.emplace_back(info.split_names[i]);
-  out.fingerprint = info.fingerprint;
-  return out;
-}
-
-int64_t split_size(const ComponentUnderTest& d, int64_t split) {
-  int64_t n = -1;
-  plugins::call_plugin(d.component(), "split_size", [&] { return d.component().dataset.split_size(d.instance->raw(), split, &n); });
-  return n;
-}
-
-std::vector<int64_t> labels(const ComponentUnderTest& d, int64_t split) {
-  DLManagedTensor* raw = nullptr;
-  plugins::call_plugin(d.component(), "labels", [&] { return d.component().dataset.labels(d.instance->raw(), split, &raw); });
-  plugins::ManagedTensor t(raw);
-  const auto* p = static_cast<const int64_t*>(t->dl_tensor.data);
-  return std::vector<int64_t>(p, p + t->dl_tensor.shape[0]);
-}
-
-std::vector<uint8_t> image(const ComponentUnderTest& d, int64_t split, int64_t index, int64_t* label,
-                           std::vector<int64_t>* shape) {
-  DLManagedTensor* raw = nullptr;
-  plugins::call_plugin(d.component(), "read_image",
-                       [&] { return d.component().dataset.read_image(d.instance->raw(), split, index, &raw, label); });
-  plugins::ManagedTensor t(raw);
-  shape->assign(t->dl_tensor.shape, t->dl_tensor.shape + t->dl_tensor.ndim);
-  const auto* p = static_cast<const uint8_t*>(t->dl_tensor.data);
-  return std::vector<uint8_t>(p, p + std::accumulate(shape->begin(), shape->end(), int64_t{1}, std::multiplies<>()));
-}
-
-// The error a call gives, or "" if it succeeds.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
 std::unique_ptr<ComponentUnderTest> svhn(const std::string& root) {
   return make_component(GRHOST_KIND_DATASET, "svhn", "{root: " + root + "}");
 }
@@ -139,25 +88,25 @@ TEST(SvhnDataset, ReadsTrainAndTest) {
   write_svhn(dir / "train_32x32.mat", 12, 0);
   write_svhn(dir / "test_32x32.mat", 3, 100);
   auto d = svhn(dir.path());
-  Described info = describe(*d);
+  DatasetDescription info = describe_dataset(*d);
   EXPECT_EQ(info.classes, (std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}));
   EXPECT_EQ(info.splits, (std::vector<std::string>{"train", "test"}));
-  EXPECT_EQ(split_size(*d, 0), 12);
-  EXPECT_EQ(split_size(*d, 1), 3);
-  EXPECT_EQ(labels(*d, 0), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2}));  // y = 10 is the digit 0
+  EXPECT_EQ(dataset_split_size(*d, 0), 12);
+  EXPECT_EQ(dataset_split_size(*d, 1), 3);
+  EXPECT_EQ(dataset_labels(*d, 0), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2}));  // y = 10 is the digit 0
   int64_t label = -1;
   std::vector<int64_t> shape;
-  std::vector<uint8_t> px = image(*d, 0, 9, &label, &shape);
+  std::vector<uint8_t> px = image_pixels(*d, 0, 9, &label, &shape);
   EXPECT_EQ(label, 0);
   EXPECT_EQ(shape, (std::vector<int64_t>{32, 32, 3}));
   EXPECT_EQ(px, expected_hwc(9));
   // Pixel (row 1, column 2): 9 * 31 + 1 * 7 + 2 * 3 = 292, plus 85 per channel, mod 256.
   EXPECT_EQ(std::vector<uint8_t>(px.begin() + (1 * 32 + 2) * 3, px.begin() + (1 * 32 + 2) * 3 + 3),
             (std::vector<uint8_t>{36, 121, 206}));
-  EXPECT_EQ(image(*d, 1, 2, &label, &shape), expected_hwc(102));
+  EXPECT_EQ(image_pixels(*d, 1, 2, &label, &shape), expected_hwc(102));
   EXPECT_EQ(label, 3);
-  EXPECT_NE(error_of([&] { image(*d, 1, 3, &label, &shape); }).find("image index 3 is out of range"), std::string::npos);
-  EXPECT_NE(error_of([&] { split_size(*d, 2); }).find("split index 2 does not exist"), std::string::npos);
+  EXPECT_NE(plugin_error_of([&] { image_pixels(*d, 1, 3, &label, &shape); }).find("image index 3 is out of range"), std::string::npos);
+  EXPECT_NE(plugin_error_of([&] { dataset_split_size(*d, 2); }).find("split index 2 does not exist"), std::string::npos);
 }
 
 TEST(SvhnDataset, ExtraSplitWhenPresentAndCompressedFiles) {
@@ -166,16 +115,16 @@ TEST(SvhnDataset, ExtraSplitWhenPresentAndCompressedFiles) {
   write_svhn(dir / "test_32x32.mat", 2, 100, MAT_COMPRESSION_ZLIB);
   write_svhn(dir / "extra_32x32.mat", 11, 200, MAT_COMPRESSION_ZLIB);
   auto d = svhn(dir.path());
-  Described info = describe(*d);
+  DatasetDescription info = describe_dataset(*d);
   EXPECT_EQ(info.splits, (std::vector<std::string>{"train", "test", "extra"}));
   EXPECT_EQ(info.fingerprint.rfind("3 files, ", 0), 0u) << info.fingerprint;  // extra counts too
-  EXPECT_EQ(split_size(*d, 2), 11);
-  EXPECT_EQ(labels(*d, 2), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1}));
+  EXPECT_EQ(dataset_split_size(*d, 2), 11);
+  EXPECT_EQ(dataset_labels(*d, 2), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1}));
   int64_t label = -1;
   std::vector<int64_t> shape;
-  EXPECT_EQ(image(*d, 2, 7, &label, &shape), expected_hwc(207));
+  EXPECT_EQ(image_pixels(*d, 2, 7, &label, &shape), expected_hwc(207));
   EXPECT_EQ(label, 8);
-  EXPECT_EQ(image(*d, 0, 3, &label, &shape), expected_hwc(3));
+  EXPECT_EQ(image_pixels(*d, 0, 3, &label, &shape), expected_hwc(3));
 }
 
 // MATLAB saves a double array of whole numbers in a smaller integer type;
@@ -187,7 +136,7 @@ TEST(SvhnDataset, LabelsStoredAsBytes) {
   write_mat(dir / "train_32x32.mat", {x_of(d), {"y", MAT_C_DOUBLE, MAT_T_UINT8, {10, 1}, y_bytes.data()}},
             MAT_COMPRESSION_ZLIB);
   write_svhn(dir / "test_32x32.mat", 2, 100);
-  EXPECT_EQ(labels(*svhn(dir.path()), 0), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 0}));
+  EXPECT_EQ(dataset_labels(*svhn(dir.path()), 0), (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 0}));
 }
 
 // MATLAB saves a single image's X as 32 x 32 x 3: its trailing 1 is dropped.
@@ -199,15 +148,15 @@ TEST(SvhnDataset, OneImageWithoutItsTrailingDimension) {
   auto d = svhn(dir.path());
   int64_t label = -1;
   std::vector<int64_t> shape;
-  EXPECT_EQ(split_size(*d, 0), 1);
-  EXPECT_EQ(image(*d, 0, 0, &label, &shape), expected_hwc(5));
+  EXPECT_EQ(dataset_split_size(*d, 0), 1);
+  EXPECT_EQ(image_pixels(*d, 0, 0, &label, &shape), expected_hwc(5));
   EXPECT_EQ(label, 1);
 }
 
 TEST(SvhnDataset, MissingFilesAreNamed) {
   TempDir dir;
   write_svhn(dir / "train_32x32.mat", 2, 0);
-  std::string err = error_of([&] { svhn(dir.path()); });
+  std::string err = plugin_error_of([&] { svhn(dir.path()); });
   EXPECT_NE(err.find(dir / "test_32x32.mat" +
                      ": missing (SVHN's cropped digits are train_32x32.mat and test_32x32.mat, optionally "
                      "extra_32x32.mat)"),
@@ -225,7 +174,7 @@ class SvhnBrokenFiles : public ::testing::Test {
   // The error of reading the train split, which must start with the file's path.
   std::string train_error() {
     auto d = svhn(dir.path());
-    return error_of([&] { split_size(*d, 0); });
+    return plugin_error_of([&] { dataset_split_size(*d, 0); });
   }
   void expect_train_error(const std::string& problem) {
     std::string err = train_error();
