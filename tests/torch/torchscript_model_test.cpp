@@ -115,6 +115,11 @@ TEST(TorchScriptModel, ExtractEndToEndMatchesPyTorch) {
     io::NpyArray labels = io::read_npy(dir / "out/features/" + id + "/tiny/test_labels.npy");
     EXPECT_EQ(std::vector<int64_t>(labels.as<int64_t>(), labels.as<int64_t>() + 6), (std::vector<int64_t>{0, 2, 1, 0, 2, 1}));
   }
+  // numpy reads the exports as they are.
+  CommandResult np = run_shell("/usr/bin/python3 -c \"import numpy as n; f = n.load('" + dir / "out/features/r50/tiny/test_features.npy" +
+                               "'); l = n.load('" + dir / "out/features/r50/tiny/test_labels.npy" +
+                               "'); print(f.dtype, f.shape, l.dtype, l.tolist())\"");
+  EXPECT_EQ(np.output, "float32 (6, 2048) int64 [0, 2, 1, 0, 2, 1]\n") << np.output;
   // And the analyses run on extracted features.
   CommandResult run = run_grhost("run " + dir / "m.yaml");
   ASSERT_EQ(run.exit_code, 0) << run.output;
