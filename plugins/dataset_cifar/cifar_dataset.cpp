@@ -1,5 +1,6 @@
 // Dataset "cifar": CIFAR-10 and CIFAR-100 in their binary version, the files
 // either directly in root or in the folder their archive unpacks to.
+#include "dataset_checks.hpp"
 #include "cifar_file.hpp"
 #include "file_fingerprint.hpp"
 
@@ -99,13 +100,11 @@ class CifarDataset : public grhost::Dataset {
   int64_t split_size(int64_t split) const override { return static_cast<int64_t>(load(split).labels.size()); }
   DLManagedTensor* labels(int64_t split) const override {
     const grhost::cifar::Batches& s = load(split);
-    std::vector<int64_t> y(s.labels.begin(), s.labels.end());
-    return grhost::to_dlpack(std::move(y), {static_cast<int64_t>(s.labels.size())});
+    return grhost::datasets::labels_tensor(s.labels);
   }
   DLManagedTensor* read_image(int64_t split, int64_t index, int64_t* label) const override {
     const grhost::cifar::Batches& s = load(split);
-    if (index < 0 || index >= static_cast<int64_t>(s.labels.size()))
-      throw grhost::Error("image index " + std::to_string(index) + " is out of range", GRHOST_INVALID_ARGUMENT);
+    grhost::datasets::check_image_index(index, s.labels.size());
     // Stored as three planes (R, G, B); the host wants HWC.
     const size_t plane = kImageSide * kImageSide;
     const uint8_t* planar = s.pixels.data() + static_cast<size_t>(index) * kImageBytes;

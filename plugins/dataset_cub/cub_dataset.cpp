@@ -1,6 +1,7 @@
 // Dataset "cub": Caltech-UCSD Birds-200-2011 as its archive unpacks
 // (CUB_200_2011/: images/, images.txt, train_test_split.txt,
 // image_class_labels.txt, classes.txt), with its official train/test split.
+#include "dataset_checks.hpp"
 #include "cub_files.hpp"
 #include "file_fingerprint.hpp"
 #include "image_decode.hpp"
@@ -49,8 +50,7 @@ class CubDataset : public grhost::Dataset {
   // from several threads share nothing mutable.
   DLManagedTensor* read_image(int64_t split, int64_t index, int64_t* label) const override {
     const std::vector<size_t>& m = members(split);
-    if (index < 0 || index >= static_cast<int64_t>(m.size()))
-      throw grhost::Error("image index " + std::to_string(index) + " is out of range", GRHOST_INVALID_ARGUMENT);
+    grhost::datasets::check_image_index(index, m.size());
     const grhost::cub::CubImage& chosen = load().catalogue.images[m[static_cast<size_t>(index)]];
     grhost::datasets::Image image = grhost::datasets::decode_image(chosen.path);
     *label = chosen.label;

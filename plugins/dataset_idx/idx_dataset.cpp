@@ -1,5 +1,6 @@
 // Dataset "idx": MNIST-format datasets (MNIST, Fashion-MNIST, KMNIST...):
 // the four standard files in one folder, gzipped or not.
+#include "dataset_checks.hpp"
 #include "file_fingerprint.hpp"
 #include "idx_file.hpp"
 
@@ -54,13 +55,11 @@ class IdxDataset : public grhost::Dataset {
   int64_t split_size(int64_t split) const override { return static_cast<int64_t>(load(split).labels.size()); }
   DLManagedTensor* labels(int64_t split) const override {
     const Split& s = load(split);
-    std::vector<int64_t> y(s.labels.begin(), s.labels.end());
-    return grhost::to_dlpack(std::move(y), {static_cast<int64_t>(s.labels.size())});
+    return grhost::datasets::labels_tensor(s.labels);
   }
   DLManagedTensor* read_image(int64_t split, int64_t index, int64_t* label) const override {
     const Split& s = load(split);
-    if (index < 0 || index >= static_cast<int64_t>(s.labels.size()))
-      throw grhost::Error("image index " + std::to_string(index) + " is out of range", GRHOST_INVALID_ARGUMENT);
+    grhost::datasets::check_image_index(index, s.labels.size());
     const size_t pixels = static_cast<size_t>(s.rows) * s.cols;
     const uint8_t* begin = s.images.data() + static_cast<size_t>(index) * pixels;
     *label = s.labels[static_cast<size_t>(index)];

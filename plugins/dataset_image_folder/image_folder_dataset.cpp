@@ -1,6 +1,7 @@
 // Dataset "image-folder": torchvision ImageFolder layouts, one folder per
 // split holding one subfolder per class, JPEG and PNG images; ImageNet's
 // flat validation folder with its labels CSV too.
+#include "dataset_checks.hpp"
 #include "file_fingerprint.hpp"
 #include "folder_scan.hpp"
 #include "image_decode.hpp"
@@ -77,8 +78,7 @@ class ImageFolderDataset : public grhost::Dataset {
   // from several threads share nothing mutable.
   DLManagedTensor* read_image(int64_t split, int64_t index, int64_t* label) const override {
     const std::vector<Sample>& s = samples(split);
-    if (index < 0 || index >= static_cast<int64_t>(s.size()))
-      throw grhost::Error("image index " + std::to_string(index) + " is out of range", GRHOST_INVALID_ARGUMENT);
+    grhost::datasets::check_image_index(index, s.size());
     grhost::datasets::Image image = grhost::datasets::decode_image(s[static_cast<size_t>(index)].path);
     *label = s[static_cast<size_t>(index)].label;
     return grhost::to_dlpack(std::move(image.pixels), {image.height, image.width, image.channels});

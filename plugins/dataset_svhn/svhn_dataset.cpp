@@ -1,5 +1,6 @@
 // Dataset "svhn": the Street View House Numbers' cropped digits,
 // train_32x32.mat and test_32x32.mat, and extra_32x32.mat when present.
+#include "dataset_checks.hpp"
 #include "file_fingerprint.hpp"
 #include "svhn_mat_file.hpp"
 
@@ -58,13 +59,11 @@ class SvhnDataset : public grhost::Dataset {
   int64_t split_size(int64_t split) const override { return static_cast<int64_t>(load(split).labels.size()); }
   DLManagedTensor* labels(int64_t split) const override {
     const grhost::svhn::Digits& s = load(split);
-    std::vector<int64_t> y(s.labels.begin(), s.labels.end());
-    return grhost::to_dlpack(std::move(y), {static_cast<int64_t>(s.labels.size())});
+    return grhost::datasets::labels_tensor(s.labels);
   }
   DLManagedTensor* read_image(int64_t split, int64_t index, int64_t* label) const override {
     const grhost::svhn::Digits& s = load(split);
-    if (index < 0 || index >= static_cast<int64_t>(s.labels.size()))
-      throw grhost::Error("image index " + std::to_string(index) + " is out of range", GRHOST_INVALID_ARGUMENT);
+    grhost::datasets::check_image_index(index, s.labels.size());
     // Stored column-major (row fastest, then column, then channel); the host wants HWC.
     const size_t plane = kImageSide * kImageSide;
     const uint8_t* image = s.images.data() + static_cast<size_t>(index) * kImageBytes;
