@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace grhost::svhn {
 namespace {
@@ -56,11 +57,25 @@ std::string number_text(double v) {
   return s.str();
 }
 
+// "X and y", "X", "no variables": what the file holds, for a missing-variable message.
+std::string variable_names(mat_t* mat) {
+  std::vector<std::string> names;
+  Mat_Rewind(mat);
+  while (MatVar v{Mat_VarReadNextInfo(mat)}) names.emplace_back(v->name != nullptr ? v->name : "?");
+  Mat_Rewind(mat);
+  if (names.empty()) return "no variables";
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out;
+}
+
 // The header of variable `name` (its data is read later), checked for class and rank.
 MatVar read_info(mat_t* mat, const std::string& path, const char* name, matio_classes cls, int min_rank, int max_rank,
                  const char* expected) {
   MatVar v(Mat_VarReadInfo(mat, name));
-  if (!v) throw std::runtime_error(path + ": no variable " + name + " (expected " + expected + ")");
+  if (!v)
+    throw std::runtime_error(path + ": no variable " + name + " (expected " + expected + "); it holds " +
+                             variable_names(mat) + ", or is cut short");
   if (v->class_type != cls || v->isComplex)
     throw std::runtime_error(path + ": " + name + " is " + (v->isComplex ? "complex " : "") + class_name(v->class_type) +
                              ", expected " + expected);

@@ -189,6 +189,16 @@ TEST_F(SvhnBrokenFiles, NotAMatFile) {
   expect_train_error("cannot open as a MAT file");
 }
 
+TEST_F(SvhnBrokenFiles, Truncated) {
+  const std::string bytes = read_text(train());
+  write_text(train(), bytes.substr(0, bytes.size() - 100));  // y cut off
+  expect_train_error("no variable y (expected double of N x 1); it holds X, or is cut short");
+  write_text(train(), bytes.substr(0, 3000));  // cut inside X's data: its header still reads
+  expect_train_error("no variable y (expected double of N x 1); it holds X, or is cut short");
+  write_text(train(), bytes.substr(0, 130));  // cut inside X's header
+  expect_train_error("no variable X (expected uint8 of 32 x 32 x 3 x N); it holds no variables, or is cut short");
+}
+
 TEST_F(SvhnBrokenFiles, MissingVariables) {
   write_mat(train(), {y_of(five)});
   expect_train_error("no variable X (expected uint8 of 32 x 32 x 3 x N)");
