@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BUILD=${GRHOST_BUILD_DIR:-$ROOT/build}
 JOBS=${GRHOST_JOBS:-$(nproc)}
+# Paths inside the checkout hash as relative ones: another clone (CI's) hits the same cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
