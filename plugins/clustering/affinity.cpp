@@ -1,0 +1,156 @@
+#include "affinity.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace grhost::clustering {
+namespace {
+
+RowMatrixF unit_rows(const float* features, int64_t n, int64_t d) {
+  Eigen::Map<const RowMatrixF> x(features, n, d);
+  RowMatrixF out = x;
+  for (int64_t r = 0; r < n; ++r) {
+    double ss = 0;
+    for (int64_t c = 0; c < d; ++c) ss += static_cast<double>(x(r, c)) * x(r, c);
+    if (ss > 0) out.row(r) /= static_cast<float>(std::sqrt(ss));
+  }
+  return out;
+}
+
+inline float weight(float cosine, bool absolute) { return absolute ? std::abs(cosine) : std::max(cosine, 0.0f); }
+
+Eigen::VectorXd sqrt_degrees(const Eigen::VectorXd& degree) {
+  for (Eigen::Index i = 0; i < degree.size(); ++i)
+    if (!(degree[i] > 0))
+      throw std::invalid_argument("sample " + std::to_string(i) +
+                                  " has no affinity to any other (a zero feature vector, or orthogonal to all)");
+  return degree.cwiseSqrt();
+}
+
+constexpr int64_t kBlock = 256;  // rows per GEMM block: one TBB task each
+
+NormalizedAffinity dense(const RowMatrixF& x, bool absolute) {
+  const int64_t n = x.rows();
+  NormalizedAffinity out;
+  out.m.resize(n, n);
+  Eigen::VectorXd degree(n);
+  // Blocks of rows of x·xᵀ, each an Eigen GEMM on its own thread.
+  tbb::parallel_for(int64_t{0}, (n + kBlock - 1) / kBlock, [&](int64_t b) {
+    const int64_t r0 = b * kBlock, rows = std::min(kBlock, n - r0);
+    out.m.middleRows(r0, rows).noalias() = x.middleRows(r0, rows) * x.transpose();
+    for (int64_t r = r0; r < r0 + rows; ++r) {
+      float* row = out.m.row(r).data();
+      double sum = 0;
+      for (int64_t c = 0; c < n; ++c) {
+        row[c] = c == r ? 0.0f : weight(row[c], absolute);
+        sum += row[c];
+      }
+      degree[r] = sum;
+    }
+  });
+  out.sqrt_degree = sqrt_degrees(degree);
+  const Eigen::VectorXf inv = out.sqrt_degree.cwiseInverse().cast<float>();
+  tbb::parallel_for(int64_t{0}, n, [&](int64_t r) {
+    out.m.row(r) = out.m.row(r).cwiseProduct(inv.transpose()) * inv[r];
+  });
+  return out;
+}
+
+// Connected components of a symmetric sparse graph (breadth-first).
+int64_t connected_parts(const SparseRowMatrixF& g) {
+  const int64_t n = g.rows();
+  std::vector<char> seen(static_cast<size_t>(n), 0);
+  std::vector<int64_t> queue;
+  int64_t parts = 0;
+  for (int64_t start = 0; start < n; ++start) {
+    if (seen[start]) continue;
+    ++parts;
+    seen[start] = 1;
+    queue.assign(1, start);
+    while (!queue.empty()) {
+      const int64_t r = queue.back();
+      queue.pop_back();
+      for (SparseRowMatrixF::InnerIterator it(g, r); it; ++it)
+        if (it.value() > 0 && !seen[it.col()]) {
+          seen[it.col()] = 1;
+          queue.push_back(it.col());
+        }
+    }
+  }
+  return parts;
+}
+
+NormalizedAffinity nearest_neighbors(const RowMatrixF& x, bool absolute, int64_t k) {
+  const int64_t n = x.rows();
+  k = std::min(k, n - 1);
+  // Each row's k strongest affinities, found block by block so that only
+  // kBlock x n similarities exist at a time.
+  std::vector<std::vector<std::pair<int64_t, float>>> kept(static_cast<size_t>(n));
+  tbb::parallel_for(int64_t{0}, (n + kBlock - 1) / kBlock, [&](int64_t b) {
+    const int64_t r0 = b * kBlock, rows = std::min(kBlock, n - r0);
+    RowMatrixF s = x.middleRows(r0, rows) * x.transpose();
+    std::vector<int64_t> idx(static_cast<size_t>(n));
+    for (int64_t i = 0; i < rows; ++i) {
+      const int64_t r = r0 + i;
+      for (int64_t c = 0; c < n; ++c) idx[c] = c;
+      auto strength = [&](int64_t c) { return c == r ? -1.0f : weight(s(i, c), absolute); };
+      // Ties go to the lower index, so the graph does not depend on scheduling.
+      std::nth_element(idx.begin(), idx.begin() + k, idx.end(), [&](int64_t a, int64_t c) {
+        const float wa = strength(a), wc = strength(c);
+        return wa > wc || (wa == wc && a < c);
+      });
+      for (int64_t j = 0; j < k; ++j) kept[r].emplace_back(idx[j], strength(idx[j]));
+    }
+  });
+  std::vector<Eigen::Triplet<float>> triplets;
+  triplets.reserve(static_cast<size_t>(2 * n * k));
+  for (int64_t r = 0; r < n; ++r)
+    for (const auto& [c, w] : kept[r]) {
+      // (A + Aᵀ) / 2, as scikit-learn symmetrises its nearest-neighbour graph.
+      triplets.emplace_back(static_cast<int>(r), static_cast<int>(c), 0.5f * w);
+      triplets.emplace_back(static_cast<int>(c), static_cast<int>(r), 0.5f * w);
+    }
+  NormalizedAffinity out;
+  out.dense = false;
+  out.sparse.resize(n, n);
+  out.sparse.setFromTriplets(triplets.begin(), triplets.end());  // duplicates add up
+  // A disconnected graph has eigenvalue 1 once per part; Lanczos from one
+  // start vector cannot separate such repeated eigenvalues, so the embedding
+  // would be silently wrong.
+  const int64_t parts = connected_parts(out.sparse);
+  if (parts > 1)
+    throw std::invalid_argument("the " + std::to_string(k) + "-nearest-neighbour graph falls into " + std::to_string(parts) +
+                                " disconnected parts; raise 'neighbors' until it is connected");
+  Eigen::VectorXd degree = Eigen::VectorXd::Zero(n);
+  for (int64_t r = 0; r < n; ++r)
+    for (SparseRowMatrixF::InnerIterator it(out.sparse, r); it; ++it) degree[r] += it.value();
+  out.sqrt_degree = sqrt_degrees(degree);
+  for (int64_t r = 0; r < n; ++r)
+    for (SparseRowMatrixF::InnerIterator it(out.sparse, r); it; ++it)
+      it.valueRef() = static_cast<float>(it.value() / (out.sqrt_degree[r] * out.sqrt_degree[it.col()]));
+  return out;
+}
+
+}  // namespace
+
+double dense_bytes(int64_t n) { return static_cast<double>(n) * static_cast<double>(n) * sizeof(float); }
+
+NormalizedAffinity normalized_affinity(const float* features, int64_t n, int64_t d, const AffinityOptions& options) {
+  const RowMatrixF x = unit_rows(features, n, d);
+  if (n <= options.max_dense) {
+    if (dense_bytes(n) > options.memory_limit_bytes)
+      throw std::invalid_argument("a dense affinity of " + std::to_string(n) + " samples needs " +
+                                  std::to_string(dense_bytes(n) / (1 << 30)) + " GiB, over memory_limit_gb=" +
+                                  std::to_string(options.memory_limit_bytes / (1 << 30)) +
+                                  "; lower max_dense to use the k-nearest-neighbour affinity, or raise memory_limit_gb");
+    return dense(x, options.absolute);
+  }
+  return nearest_neighbors(x, options.absolute, options.neighbors);
+}
+
+}  // namespace grhost::clustering
