@@ -6,6 +6,8 @@
 
 #include <grhost/tensor.hpp>
 
+#include <filesystem>
+
 namespace grhost::analyse {
 namespace {
 
@@ -38,6 +40,11 @@ std::string TaskRunner::cache_key(const plan::Job& job) {
   Hasher h;
   const manifest::Entry& t = *job.task;
   h.str(t.component->id).str(t.component->version);
+  // A rebuilt plugin (same version, new code) must not reuse old results.
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(t.component->file(), ec);
+  const auto mtime = std::filesystem::last_write_time(t.component->file(), ec).time_since_epoch().count();
+  h.str(t.component->file()).u64(static_cast<uint64_t>(size)).u64(static_cast<uint64_t>(mtime));
   for (const auto& [name, v] : t.options) h.str(name).str(YAML::Dump(manifest::to_yaml(v)));
   h.str(job.dataset->id);
   for (const std::string& c : store_.info(*job.dataset).class_names) h.str(c);

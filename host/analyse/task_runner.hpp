@@ -20,8 +20,8 @@ class TaskRunner {
   grhost_results run(const plan::Job& job);
 
   /// The key under which a job's results may be reused: it changes with the
-  /// task's plugin, version and options, the features and labels, the class
-  /// names, the seed and the thread count.
+  /// task's plugin, version, library file (path, size, mtime) and options,
+  /// the features and labels, the class names, the seed and the thread count.
   std::string cache_key(const plan::Job& job);
 
  private:

@@ -82,7 +82,10 @@ int run_command(const std::string& path, const std::string& output_override, con
         spdlog::info("[{}/{}] {}: reused from an earlier run", k + 1, jobs.size(), job.name);
       } else {
         spdlog::info("[{}/{}] {}: running", k + 1, jobs.size(), job.name);
+        const auto t_task = std::chrono::steady_clock::now();
         grhost_results out = runner.run(job);
+        // The analysis alone, without reading or extracting features.
+        entry["task_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_task).count();
         results::CachedJob done{out.rows, {}};
         for (const auto& mat : out.matrices) {
           std::string rel = results::matrix_path(mat);

@@ -1,5 +1,6 @@
 #include "affinity.hpp"
 
+#include <cblas.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -32,26 +33,32 @@ Eigen::VectorXd sqrt_degrees(const Eigen::VectorXd& degree) {
   return degree.cwiseSqrt();
 }
 
-constexpr int64_t kBlock = 256;  // rows per GEMM block: one TBB task each
+constexpr int64_t kBlock = 512;  // rows of x·xᵀ at a time for the k-NN affinity
 
 NormalizedAffinity dense(const RowMatrixF& x, bool absolute) {
   const int64_t n = x.rows();
   NormalizedAffinity out;
   out.m.resize(n, n);
+  // The Gram matrix is the affinity's whole cost: one symmetric rank-k update
+  // (half a GEMM) by the system BLAS, OpenBLAS on Debian through the
+  // alternatives system, multi-threaded and vectorised for this CPU. It
+  // fills the upper triangle.
+  cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, static_cast<int>(n), static_cast<int>(x.cols()), 1.0f, x.data(),
+              static_cast<int>(x.cols()), 0.0f, out.m.data(), static_cast<int>(n));
+  // Each row first turns its own upper part into weights, then copies its
+  // lower part from the rows above: no row is written while another reads it.
+  tbb::parallel_for(int64_t{0}, n, [&](int64_t r) {
+    float* row = out.m.row(r).data();
+    row[r] = 0.0f;  // the diagonal is ignored, as scikit-learn's normalised Laplacian does
+    for (int64_t c = r + 1; c < n; ++c) row[c] = weight(row[c], absolute);
+  });
   Eigen::VectorXd degree(n);
-  // Blocks of rows of x·xᵀ, each an Eigen GEMM on its own thread.
-  tbb::parallel_for(int64_t{0}, (n + kBlock - 1) / kBlock, [&](int64_t b) {
-    const int64_t r0 = b * kBlock, rows = std::min(kBlock, n - r0);
-    out.m.middleRows(r0, rows).noalias() = x.middleRows(r0, rows) * x.transpose();
-    for (int64_t r = r0; r < r0 + rows; ++r) {
-      float* row = out.m.row(r).data();
-      double sum = 0;
-      for (int64_t c = 0; c < n; ++c) {
-        row[c] = c == r ? 0.0f : weight(row[c], absolute);
-        sum += row[c];
-      }
-      degree[r] = sum;
-    }
+  tbb::parallel_for(int64_t{0}, n, [&](int64_t r) {
+    float* row = out.m.row(r).data();
+    for (int64_t c = 0; c < r; ++c) row[c] = out.m(c, r);
+    double sum = 0;
+    for (int64_t c = 0; c < n; ++c) sum += row[c];
+    degree[r] = sum;
   });
   out.sqrt_degree = sqrt_degrees(degree);
   const Eigen::VectorXf inv = out.sqrt_degree.cwiseInverse().cast<float>();
@@ -91,12 +98,17 @@ NormalizedAffinity nearest_neighbors(const RowMatrixF& x, bool absolute, int64_t
   // Each row's k strongest affinities, found block by block so that only
   // kBlock x n similarities exist at a time.
   std::vector<std::vector<std::pair<int64_t, float>>> kept(static_cast<size_t>(n));
-  tbb::parallel_for(int64_t{0}, (n + kBlock - 1) / kBlock, [&](int64_t b) {
-    const int64_t r0 = b * kBlock, rows = std::min(kBlock, n - r0);
-    RowMatrixF s = x.middleRows(r0, rows) * x.transpose();
-    std::vector<int64_t> idx(static_cast<size_t>(n));
-    for (int64_t i = 0; i < rows; ++i) {
+  RowMatrixF s(std::min(kBlock, n), n);
+  for (int64_t r0 = 0; r0 < n; r0 += kBlock) {
+    // A block of x·xᵀ by the system BLAS (threaded inside), then each of its
+    // rows' strongest affinities in parallel.
+    const int64_t rows = std::min(kBlock, n - r0);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows), static_cast<int>(n),
+                static_cast<int>(x.cols()), 1.0f, x.row(r0).data(), static_cast<int>(x.cols()), x.data(),
+                static_cast<int>(x.cols()), 0.0f, s.data(), static_cast<int>(n));
+    tbb::parallel_for(int64_t{0}, rows, [&](int64_t i) {
       const int64_t r = r0 + i;
+      std::vector<int64_t> idx(static_cast<size_t>(n));
       for (int64_t c = 0; c < n; ++c) idx[c] = c;
       auto strength = [&](int64_t c) { return c == r ? -1.0f : weight(s(i, c), absolute); };
       // Ties go to the lower index, so the graph does not depend on scheduling.
@@ -105,8 +117,8 @@ NormalizedAffinity nearest_neighbors(const RowMatrixF& x, bool absolute, int64_t
         return wa > wc || (wa == wc && a < c);
       });
       for (int64_t j = 0; j < k; ++j) kept[r].emplace_back(idx[j], strength(idx[j]));
-    }
-  });
+    });
+  }
   std::vector<Eigen::Triplet<float>> triplets;
   triplets.reserve(static_cast<size_t>(2 * n * k));
   for (int64_t r = 0; r < n; ++r)

@@ -56,7 +56,7 @@ class SparseOp {
 };
 
 template <class Op>
-Eigen::MatrixXd top_eigenvectors(Op op, int64_t k, const EmbeddingOptions& options) {
+Eigen::MatrixXd top_eigenvectors(Op op, int64_t k, const EmbeddingOptions& options, int64_t* products) {
   const Eigen::Index n = op.rows();
   const Eigen::Index ncv = std::min<Eigen::Index>(n, std::max<Eigen::Index>(2 * k + 1, 20));
   Spectra::SymEigsSolver<Op> solver(op, k, ncv);
@@ -65,16 +65,18 @@ Eigen::MatrixXd top_eigenvectors(Op op, int64_t k, const EmbeddingOptions& optio
   if (solver.info() != Spectra::CompInfo::Successful)
     throw std::runtime_error("the eigensolver did not converge to " + std::to_string(k) + " eigenvectors in " +
                              std::to_string(options.max_iterations) + " iterations");
+  if (products != nullptr) *products = solver.num_operations();
   return solver.eigenvectors();
 }
 
 }  // namespace
 
-Eigen::MatrixXd spectral_embedding(const NormalizedAffinity& affinity, int64_t k, const EmbeddingOptions& options) {
+Eigen::MatrixXd spectral_embedding(const NormalizedAffinity& affinity, int64_t k, const EmbeddingOptions& options,
+                                   int64_t* products) {
   const int64_t n = affinity.rows();
   if (k < 1 || k >= n) throw std::invalid_argument("spectral embedding needs 1 <= k < samples");
-  Eigen::MatrixXd v = affinity.dense ? top_eigenvectors(DenseOp(affinity.m), k, options)
-                                     : top_eigenvectors(SparseOp(affinity.sparse), k, options);
+  Eigen::MatrixXd v = affinity.dense ? top_eigenvectors(DenseOp(affinity.m), k, options, products)
+                                     : top_eigenvectors(SparseOp(affinity.sparse), k, options, products);
   for (int64_t r = 0; r < n; ++r) v.row(r) /= affinity.sqrt_degree[r];
   // scikit-learn's _deterministic_vector_sign_flip: each vector's largest
   // |entry| (the first, on ties) becomes positive.

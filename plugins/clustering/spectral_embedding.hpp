@@ -15,6 +15,8 @@ struct EmbeddingOptions {
 };
 
 /// n x k. Throws std::runtime_error if the eigensolver does not converge.
-Eigen::MatrixXd spectral_embedding(const NormalizedAffinity& affinity, int64_t k, const EmbeddingOptions& options = {});
+/// `products`, when given, receives the number of matrix-vector products.
+Eigen::MatrixXd spectral_embedding(const NormalizedAffinity& affinity, int64_t k, const EmbeddingOptions& options = {},
+                                   int64_t* products = nullptr);
 
 }  // namespace grhost::clustering
