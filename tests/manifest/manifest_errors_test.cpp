@@ -47,7 +47,7 @@ const Case kCases[] = {
     {"MissingRequiredOption", "datasets: [{id: d}]\nmodels:\n  - id: m\n    plugin: features-npy\ntasks: [{plugin: few-shot}]\n", 3,
      5, "options of model 'm' is missing the required key 'features' (a file path"},
     {"UnknownPlugin", "datasets: [{id: d}]\n" VALID_MODELS "tasks:\n  - plugin: few-shoot\n", 9, 13,
-     "unknown task plugin 'few-shoot'; did you mean 'few-shot'? (found: few-shot)"},
+     "unknown task plugin 'few-shoot'; did you mean 'few-shot'? (found: clustering, few-shot, linear-probe)"},
     {"UnknownModelPluginNoSuggestion", "datasets: [{id: d}]\nmodels:\n  - id: m\n    plugin: resnet50\ntasks: [{plugin: few-shot}]\n",
      4, 13, "unknown model plugin 'resnet50' (found: features-npy, "},
     {"DuplicateModelId",
