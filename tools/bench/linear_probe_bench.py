@@ -14,7 +14,7 @@ all, so every run fits the same data.
 grhost: `grhost run` with features-npy and two linear-probe tasks, both
 without a validation split: method lbfgs with l2 = --l2, and the study's
 Adam (20 epochs, batch 60). The time is the task's own, run.json's job
-"seconds" (reading the .npy files is not in it).
+"task_seconds" (reading the .npy files is not in it).
 scikit-learn: LogisticRegression(solver='lbfgs', C = 1/(l2 * n), the same
 max_iter and tol, n_jobs=threads) with BLAS limited to --threads, timed
 around fit + predict.
@@ -88,7 +88,7 @@ def run_grhost(args, train, test):
     subprocess.run([args.grhost, "run", manifest, "--output", out], check=True,
                    stdout=subprocess.DEVNULL)
     with open(os.path.join(out, "run.json")) as f:
-        seconds = {job["job"].split("/")[0]: job["seconds"] for job in json.load(f)["jobs"]}
+        seconds = {job["job"].split("/")[0]: job["task_seconds"] for job in json.load(f)["jobs"]}
     with open(os.path.join(out, "results.csv")) as f:
         rows = list(csv.DictReader(f))
 
