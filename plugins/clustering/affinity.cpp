@@ -1,5 +1,7 @@
 #include "affinity.hpp"
 
+#include "unit_rows.hpp"
+
 #include <cblas.h>
 #include <tbb/parallel_for.h>
 
@@ -11,17 +13,6 @@
 
 namespace grhost::clustering {
 namespace {
-
-RowMatrixF unit_rows(const float* features, int64_t n, int64_t d) {
-  Eigen::Map<const RowMatrixF> x(features, n, d);
-  RowMatrixF out = x;
-  for (int64_t r = 0; r < n; ++r) {
-    double ss = 0;
-    for (int64_t c = 0; c < d; ++c) ss += static_cast<double>(x(r, c)) * x(r, c);
-    if (ss > 0) out.row(r) /= static_cast<float>(std::sqrt(ss));
-  }
-  return out;
-}
 
 inline float weight(float cosine, bool absolute) { return absolute ? std::abs(cosine) : std::max(cosine, 0.0f); }
 
@@ -153,7 +144,7 @@ NormalizedAffinity nearest_neighbors(const RowMatrixF& x, bool absolute, int64_t
 double dense_bytes(int64_t n) { return static_cast<double>(n) * static_cast<double>(n) * sizeof(float); }
 
 NormalizedAffinity normalized_affinity(const float* features, int64_t n, int64_t d, const AffinityOptions& options) {
-  const RowMatrixF x = unit_rows(features, n, d);
+  const RowMatrixF x = tasks::unit_rows(features, n, d);
   if (n <= options.max_dense) {
     if (dense_bytes(n) > options.memory_limit_bytes)
       throw std::invalid_argument("a dense affinity of " + std::to_string(n) + " samples needs " +

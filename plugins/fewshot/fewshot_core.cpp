@@ -1,5 +1,7 @@
 #include "fewshot_core.hpp"
 
+#include "unit_rows.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -36,17 +38,7 @@ uint64_t trial_seed(uint64_t seed, int64_t trial) {
   return t.next();
 }
 
-RowMatrix normalise_rows(const float* data, int64_t rows, int64_t dim) {
-  Eigen::Map<const RowMatrix> x(data, rows, dim);
-  RowMatrix out = x;
-  for (int64_t r = 0; r < rows; ++r) {
-    // Accumulate the norm in double: long feature vectors lose digits in float.
-    double ss = 0;
-    for (int64_t c = 0; c < dim; ++c) ss += static_cast<double>(x(r, c)) * x(r, c);
-    if (ss > 0) out.row(r) /= static_cast<float>(std::sqrt(ss));
-  }
-  return out;
-}
+RowMatrix normalise_rows(const float* data, int64_t rows, int64_t dim) { return tasks::unit_rows(data, rows, dim); }
 
 std::vector<std::vector<int64_t>> indices_by_class(const int64_t* labels, int64_t n, int64_t num_classes,
                                                    int64_t min_count, const std::vector<std::string>& class_names) {
