@@ -139,13 +139,20 @@ int run_command(const std::string& path, const std::string& output_override, con
 
   spdlog::info("{} jobs: {} run, {} reused, {} failed; results in {}", jobs.size(), jobs.size() - reused - failed,
                reused, failed, m.output);
-  // The summaries on the terminal, so a short run needs no CSV viewer.
+  // The headline numbers on the terminal, so a short run needs no CSV viewer:
+  // summaries and single values, not single trials or per-epoch curves.
   for (const auto& r : rows) {
-    if (!r.is_summary) continue;
+    bool per_epoch = false;
     std::string params;
-    for (const auto& [k, v] : r.params) params += (params.empty() ? "" : " ") + k + "=" + v;
-    std::cout << fmt::format("{:<16} {:<16} {:<18} {:<28} {} = {:.4f} ± {:.4f} (SEM, n={})\n", r.task, r.model,
-                             r.dataset, params, r.metric, r.mean, r.sem, r.n);
+    for (const auto& [k, v] : r.params) {
+      per_epoch = per_epoch || k == "epoch";
+      params += (params.empty() ? "" : " ") + k + "=" + v;
+    }
+    if (r.trial || per_epoch) continue;
+    std::cout << fmt::format("{:<16} {:<16} {:<18} {:<32} {} = {:.4f}", r.task, r.model, r.dataset, params, r.metric,
+                             r.is_summary ? r.mean : r.value);
+    if (r.is_summary) std::cout << fmt::format(" ± {:.4f} (SEM, n={})", r.sem, r.n);
+    std::cout << "\n";
   }
   std::cout << m.output << "/results.csv\n";
   return failed == 0 ? 0 : 1;
