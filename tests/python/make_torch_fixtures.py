@@ -11,6 +11,8 @@ Writes into OUT_DIR:
   preprocess/case<k>_{image,expected}.npy + cases.txt  torchvision's preprocessing of test images
   <model>_input.npy, <model>_features.npy              the test split preprocessed as <model>
                                                        expects, and PyTorch's features of it
+  <model>_logits.npy, <model>_cotangent.npy, <model>_vjp.npy
+                                                       its logits, and cotangentᵀ·∂logits/∂input
 The reference pipeline is torchvision's tensor path:
 ToTensor -> Resize(antialias=True) -> CenterCrop -> Normalize.
 """
@@ -120,6 +122,13 @@ def save_reference(name, model, features_fn, spec):
     np.save(os.path.join(OUT, f"{name}_features.npy"), f.numpy().astype(np.float32))
     with torch.no_grad():
         np.save(os.path.join(OUT, f"{name}_logits.npy"), model(x).numpy().astype(np.float32))
+    # A vector-Jacobian product of the logits: what attacks need.
+    xg = x.clone().requires_grad_(True)
+    logits = model(xg)
+    cotangent = torch.linspace(-1, 1, logits.numel()).reshape(logits.shape)
+    (grad,) = torch.autograd.grad((logits * cotangent).sum(), xg)
+    np.save(os.path.join(OUT, f"{name}_cotangent.npy"), cotangent.numpy().astype(np.float32))
+    np.save(os.path.join(OUT, f"{name}_vjp.npy"), grad.numpy().astype(np.float32))
 
 
 save_reference("small_cnn", SmallCNN(), lambda m, x: m.features(x),

@@ -48,6 +48,39 @@ TEST(TorchScriptModel, SmallCnnFeaturesAndLogitsMatchPyTorch) {
   expect_same("small CNN logits", call(*m, true, input), fixture("small_cnn_logits.npy"));
 }
 
+TEST(TorchScriptModel, LogitsVectorJacobianProductMatchesPyTorchAutograd) {
+  auto m = make_component(GRHOST_KIND_MODEL, "torchscript",
+                          "{file: " + fixture("small_cnn.pt") + ", method: features, logits: forward, device: cpu}");
+  io::NpyArray input = io::read_npy(fixture("small_cnn_input.npy"));
+  io::NpyArray cot = io::read_npy(fixture("small_cnn_cotangent.npy"));
+  auto dl = [](io::NpyArray& a) {
+    DLTensor t{};
+    t.data = a.data.data();
+    t.device = {kDLCPU, 0};
+    t.ndim = static_cast<int32_t>(a.shape.size());
+    t.dtype = {kDLFloat, 32, 1};
+    t.shape = a.shape.data();
+    return t;
+  };
+  DLTensor x = dl(input), c = dl(cot);
+  DLManagedTensor *logits_raw = nullptr, *grad_raw = nullptr;
+  ASSERT_NE(m->component().model.logits_vjp, nullptr);
+  plugins::call_plugin(m->component(), "logits_vjp",
+                       [&] { return m->component().model.logits_vjp(m->instance->raw(), &x, &c, &logits_raw, &grad_raw); });
+  plugins::ManagedTensor logits(logits_raw), grad(grad_raw);
+  auto as_array = [](const plugins::ManagedTensor& t) {
+    io::NpyArray a;
+    a.shape.assign(t->dl_tensor.shape, t->dl_tensor.shape + t->dl_tensor.ndim);
+    const auto* p = static_cast<const unsigned char*>(t->dl_tensor.data);
+    a.data.assign(p, p + a.numel() * 4);
+    return a;
+  };
+  expect_same("small CNN logits (with the VJP)", as_array(logits), fixture("small_cnn_logits.npy"));
+  io::NpyArray g = as_array(grad);
+  EXPECT_EQ(g.shape, input.shape);
+  expect_same("small CNN cotangent·∂logits/∂input", g, fixture("small_cnn_vjp.npy"));
+}
+
 TEST(TorchScriptModel, ResNet50PenultimateLayerMatchesPyTorch) {
   auto m = make_component(GRHOST_KIND_MODEL, "torchscript", "{file: " + fixture("resnet50.pt") + ", layer: avgpool}");
   io::NpyArray f = call(*m, false, io::read_npy(fixture("resnet50_input.npy")));
@@ -67,7 +100,7 @@ TEST(TorchScriptModel, DescribesItsInputSpecAndFileHash) {
   EXPECT_FLOAT_EQ(info.input.mean[2], 0.3f);
   EXPECT_FLOAT_EQ(info.input.std[0], 0.229f);  // ImageNet's by default
   EXPECT_EQ(std::string(info.fingerprint).rfind("torchscript:", 0), 0u);
-  EXPECT_EQ(m->component().model.logits_vjp, nullptr);  // not offered (yet): NULL in the table
+  EXPECT_NE(m->component().model.logits_vjp, nullptr);  // offered: attacks use it
 }
 
 std::string create_error(const std::string& options) {
