@@ -119,6 +119,10 @@ L2Scores train_lbfgs(const Data& d, int64_t num_classes, double l2, const Settin
                                         .tolerance_change(1e-9)
                                         .history_size(10)
                                         .line_search_fn("strong_wolfe"));
+  // An evaluation's time is two GEMMs, which the BLAS (OpenBLAS) threads
+  // itself; LibTorch's OpenMP team beside it competed for the same cores:
+  // 49 ms an evaluation on 2 threads against 25 ms with one OpenMP thread.
+  ThreadScope one_thread(1);
   L2Scores out;
   out.l2 = l2;
   lbfgs.step([&] {
