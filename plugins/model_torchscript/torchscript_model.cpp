@@ -119,6 +119,7 @@ class TorchScriptModel : public grhost::Model {
       throw grhost::Error(file_ + ": the model has no method '" + logits_method_ + "' for logits" + methods_hint());
     if (!layer_.empty()) check_layer_path(module_, 0);
     info_.fingerprint = "torchscript:" + file_hash(file_);
+    info_.num_logits = logits_method_.empty() ? 0 : -1;  // the width shows on the first call
   }
 
   grhost::ModelInfo info() const override { return info_; }
@@ -129,37 +130,64 @@ class TorchScriptModel : public grhost::Model {
     return at::toDLPack(f.flatten(1).to(torch::kCPU, torch::kFloat).contiguous());
   }
 
-  std::pair<DLManagedTensor*, DLManagedTensor*> logits_vjp(const DLTensor* images, const DLTensor* cotangent) override {
-    if (logits_method_.empty()) throw grhost::Error("this model was configured without logits ('logits' option)", GRHOST_UNSUPPORTED);
-    grhost::View<float> v(images, 4, "images");
-    grhost::View<float> cot(cotangent, 2, "cotangent");
-    torch::Tensor x = torch::from_blob(const_cast<float*>(v.data()), {v.size(0), v.size(1), v.size(2), v.size(3)}, torch::kFloat)
-                          .to(device_)
-                          .clone()
-                          .requires_grad_(true);
-    torch::Tensor c = torch::from_blob(const_cast<float*>(cot.data()), {cot.size(0), cot.size(1)}, torch::kFloat).to(device_);
-    torch::AutoGradMode grad_mode(true);  // the host may call from an inference-mode scope
-    try {
-      torch::Tensor y = pick(module_.get_method(logits_method_)({input_layout(x)})).flatten(1);
-      if (y.sizes() != c.sizes())
-        throw grhost::Error("cotangent has shape " + std::to_string(cot.size(0)) + "x" + std::to_string(cot.size(1)) +
-                            ", the logits " + std::to_string(y.size(0)) + "x" + std::to_string(y.size(1)));
-      // cotangentᵀ · ∂logits/∂images, by reverse mode.
-      torch::Tensor grad = torch::autograd::grad({(y * c).sum()}, {x})[0];
-      return {at::toDLPack(y.detach().to(torch::kCPU, torch::kFloat).contiguous()),
-              at::toDLPack(grad.to(torch::kCPU, torch::kFloat).contiguous())};
-    } catch (const c10::Error& e) {
-      throw grhost::Error(file_ + ": the backward pass failed: " + e.msg().substr(0, e.msg().find('\n')), GRHOST_INTERNAL);
-    }
+  std::pair<DLManagedTensor*, DLManagedTensor*> logits_vjp(const DLTensor* images, const grhost::Cotangent& cotangent) override {
+    require_logits();
+    return vjp([&](const torch::Tensor& x) { return pick(module_.get_method(logits_method_)({x})); }, images, cotangent);
+  }
+
+  std::pair<DLManagedTensor*, DLManagedTensor*> embed_vjp(const DLTensor* images, const grhost::Cotangent& cotangent) override {
+    return vjp([&](const torch::Tensor& x) { return features_of(x); }, images, cotangent);
   }
 
   DLManagedTensor* logits(const DLTensor* images) override {
-    if (logits_method_.empty()) throw grhost::Error("this model was configured without logits ('logits' option)", GRHOST_UNSUPPORTED);
+    require_logits();
     torch::Tensor y = run([&](const torch::Tensor& x) { return pick(module_.get_method(logits_method_)({x})); }, images);
     return at::toDLPack(y.flatten(1).to(torch::kCPU, torch::kFloat).contiguous());
   }
 
  private:
+  void require_logits() const {
+    if (logits_method_.empty()) throw grhost::Error("this model was configured without logits ('logits' option)", GRHOST_UNSUPPORTED);
+  }
+
+  // {outputs, cotangentᵀ · ∂outputs/∂images} by reverse mode, in float32
+  // (attacks need exact gradients, so no autocast): one forward pass, the
+  // caller's cotangent of the outputs, one backward pass.
+  template <class F>
+  std::pair<DLManagedTensor*, DLManagedTensor*> vjp(F&& forward, const DLTensor* images, const grhost::Cotangent& cotangent) {
+    grhost::View<float> v(images, 4, "images");
+    torch::AutoGradMode grad_mode(true);  // the host may call from an inference-mode scope
+    try {
+      torch::Tensor x = grhost::torch_view(*images).to(device_).detach().requires_grad_(true);
+      torch::Tensor y = forward(input_layout(x)).flatten(1).to(torch::kFloat);
+      DLManagedTensor* outputs = at::toDLPack(y.detach().to(torch::kCPU).contiguous());
+      torch::Tensor c;
+      try {
+        c = grhost::to_torch(cotangent(outputs->dl_tensor)).to(device_, torch::kFloat);
+      } catch (...) {
+        outputs->deleter(outputs);
+        throw;
+      }
+      if (c.sizes() != y.sizes()) {
+        outputs->deleter(outputs);
+        throw grhost::Error("the cotangent has shape " + shape_of(c) + ", the outputs " + shape_of(y));
+      }
+      torch::Tensor grad = torch::autograd::grad({y}, {x}, {c})[0];
+      return {outputs, at::toDLPack(grad.to(torch::kCPU, torch::kFloat).contiguous())};
+    } catch (const c10::Error& e) {
+      throw grhost::Error(file_ + ": the backward pass failed on a batch of shape " + std::to_string(v.size(0)) + "x" +
+                              std::to_string(v.size(1)) + "x" + std::to_string(v.size(2)) + "x" + std::to_string(v.size(3)) +
+                              ": " + e.msg().substr(0, e.msg().find('\n')),
+                          GRHOST_INTERNAL);
+    }
+  }
+
+  static std::string shape_of(const torch::Tensor& t) {
+    std::string s;
+    for (int64_t d : t.sizes()) s += (s.empty() ? "" : "x") + std::to_string(d);
+    return s;
+  }
+
   template <class F>
   torch::Tensor run(F&& forward, const DLTensor* images) {
     grhost::View<float> v(images, 4, "images");

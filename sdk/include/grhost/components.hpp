@@ -8,10 +8,11 @@
 //   static std::vector<grhost::OptionSpec> options();      // may be empty
 //   explicit MyTask(const grhost::Options& options);      // throws on bad values
 // Tasks also declare `static constexpr grhost_task_scope scope`.
-// Optional model calls (embed, stored_features, logits, logits_vjp) are
-// offered to the host only when the class overrides them.
+// Optional model calls (embed, stored_features, logits, logits_vjp,
+// embed_vjp) are offered to the host only when the class overrides them.
 #pragma once
 
+#include <grhost/live.hpp>
 #include <grhost/options.hpp>
 #include <grhost/tensor.hpp>
 
@@ -45,7 +46,7 @@ struct StoredFeatures {
 /// What a model tells the host about itself.
 struct ModelInfo {
   int64_t feature_dim = 0;  // 0 if not known before features are served
-  int64_t num_logits = 0;   // 0: no classifier
+  int64_t num_logits = 0;   // 0: no classifier; -1: one whose width shows once logits are computed
   grhost_input_spec input{sizeof(grhost_input_spec), 0, 0, GRHOST_INTERP_BILINEAR, {0, 0, 0}, {1, 1, 1}};
   std::string fingerprint;  // changes whenever the features would
 };
@@ -62,18 +63,27 @@ class Model {
     throw Error("stored_features is not offered", GRHOST_UNSUPPORTED);
   }
   virtual DLManagedTensor* logits(const DLTensor* images) { (void)images; throw Error("logits is not offered", GRHOST_UNSUPPORTED); }
-  /// Returns {logits, cotangent^T · dlogits/dimages}.
-  virtual std::pair<DLManagedTensor*, DLManagedTensor*> logits_vjp(const DLTensor* images, const DLTensor* cotangent) {
+  /// Returns {logits, cotangentᵀ · ∂logits/∂images}: the forward pass, then
+  /// `cotangent(logits)` once, then the backward pass.
+  virtual std::pair<DLManagedTensor*, DLManagedTensor*> logits_vjp(const DLTensor* images, const Cotangent& cotangent) {
     (void)images; (void)cotangent;
     throw Error("logits_vjp is not offered", GRHOST_UNSUPPORTED);
   }
+  /// The same for the features.
+  virtual std::pair<DLManagedTensor*, DLManagedTensor*> embed_vjp(const DLTensor* images, const Cotangent& cotangent) {
+    (void)images; (void)cotangent;
+    throw Error("embed_vjp is not offered", GRHOST_UNSUPPORTED);
+  }
 };
 
-/// An attack: adversarial images from the model's forward and gradient calls only.
+/// An attack: adversarial images from the model's forward and gradient calls
+/// only, so it works for any model backend.
 class Attack {
  public:
   virtual ~Attack() = default;
-  virtual DLManagedTensor* perturb(const grhost_differentiable& model, const grhost_attack_request& request) = 0;
+  /// Same shape as request.images; within [lower, upper] and
+  /// within request.epsilon of the images in the attack's norm.
+  virtual DLManagedTensor* perturb(const Differentiable& model, const grhost_attack_request& request) = 0;
 };
 
 /// One model's features on the task's dataset (borrowed for the run() call).
@@ -85,6 +95,9 @@ struct TaskEntry {
   View<int64_t> train_labels;
   View<float> test_features;
   View<int64_t> test_labels;
+  // Live-model tasks only (their features above are empty).
+  const grhost_differentiable* live_model = nullptr;
+  const grhost_pixel_source* pixels = nullptr;
 };
 
 struct TaskInput {
@@ -94,6 +107,7 @@ struct TaskInput {
   uint64_t seed = 0;
   int threads = 1;
   std::vector<TaskEntry> entries;
+  std::vector<AttackHandle> attacks;  // live-model tasks: the manifest's attacks for this task
 };
 
 /// One tidy result row; see grhost_result_row.
@@ -132,6 +146,10 @@ class Results {
   }
   /// Writes `<name>.npy` in the run's matrices folder.
   void add_matrix(const std::string& name, const DLTensor& m) const { check(host().add_matrix(raw_, name.c_str(), &m)); }
+  /// `done` of `total` items of step `label`; done == total ends the step.
+  void progress(const std::string& label, int64_t done, int64_t total) const {
+    if (host().progress != nullptr) host().progress(raw_, label.c_str(), done, total);
+  }
 
  private:
   grhost_results* raw_;

@@ -161,12 +161,26 @@ typedef struct grhost_input_spec {
 typedef struct grhost_model_info {
   uint32_t struct_size;
   int64_t feature_dim;    /* 0 if unknown until features are served */
-  int64_t num_logits;     /* 0: the model has no classifier */
+  /** Width of the logits: 0, the model has no classifier; -1, it has one
+   *  whose width is known only once logits are computed. */
+  int64_t num_logits;
   grhost_input_spec input;
   /** Changes whenever the features would (e.g. a hash of the weights file). */
   const char* fingerprint;
 } grhost_model_info;
 
+/** Supplies the cotangent of a vector-Jacobian product once the forward
+ *  pass is done, so that a loss of the outputs (an attack's cross-entropy)
+ *  is differentiated with one forward and one backward pass. */
+typedef struct grhost_cotangent_fn {
+  void* context;
+  /** Given the outputs (float32 N x K), return the cotangent (float32
+   *  N x K): d loss / d outputs. */
+  grhost_status* (*compute)(void* context, const DLTensor* outputs, DLManagedTensor** cotangent);
+} grhost_cotangent_fn;
+
+/* Tensors cross the boundary on the CPU: a model on a GPU moves its inputs
+ * there and its outputs back itself. */
 typedef struct grhost_model_api {
   GRHOST_LIFECYCLE_MEMBERS;
   /** Required. */
@@ -181,25 +195,32 @@ typedef struct grhost_model_api {
                                     DLManagedTensor** features, DLManagedTensor** labels);
   /** Logits (float32 N x num_logits) of preprocessed images. Optional. */
   grhost_status* (*logits)(grhost_instance* self, const DLTensor* images, DLManagedTensor** out);
-  /** Vector-Jacobian product of the logits: given images and a cotangent
-   *  (N x num_logits), return the logits and cotangent^T · d logits / d images
-   *  (same shape as images). Optional; attacks need it. */
+  /** Vector-Jacobian product of the logits: the forward pass, then
+   *  `cotangent->compute(logits)`, then the backward pass. Returns the logits
+   *  and cotangentᵀ · ∂logits/∂images (same shape as images). Optional;
+   *  attacks need it (or embed_vjp). */
   grhost_status* (*logits_vjp)(grhost_instance* self, const DLTensor* images,
-                               const DLTensor* cotangent, DLManagedTensor** logits,
+                               const grhost_cotangent_fn* cotangent, DLManagedTensor** logits,
                                DLManagedTensor** grad_images);
+  /** The same for the features (N x D): lets the host attack a model without
+   *  a classifier through a linear head trained on its features. Optional. */
+  grhost_status* (*embed_vjp)(grhost_instance* self, const DLTensor* images,
+                              const grhost_cotangent_fn* cotangent, DLManagedTensor** features,
+                              DLManagedTensor** grad_images);
 } grhost_model_api;
 
 /* ---- attack ------------------------------------------------------------- */
 
-/** A model as an attack sees it: pixels in [lower, upper] (NCHW float32, before
- *  normalisation) to logits, and the logits' vector-Jacobian product. The host
- *  makes it from any model (plus a trained head for models without logits). */
+/** A model as an attack sees it: pixels in [lower, upper] (NCHW float32,
+ *  before normalisation, which happens inside) to logits, and the VJP of
+ *  the logits. The host makes it from any model: its own logits, or its
+ *  features through a trained linear head. */
 typedef struct grhost_differentiable {
   uint32_t struct_size;
   void* context;
-  int64_t num_classes;
+  int64_t num_classes; /* the logits' width */
   grhost_status* (*logits)(void* context, const DLTensor* images, DLManagedTensor** out);
-  grhost_status* (*logits_vjp)(void* context, const DLTensor* images, const DLTensor* cotangent,
+  grhost_status* (*logits_vjp)(void* context, const DLTensor* images, const grhost_cotangent_fn* cotangent,
                                DLManagedTensor** logits, DLManagedTensor** grad_images);
 } grhost_differentiable;
 
@@ -215,10 +236,36 @@ typedef struct grhost_attack_request {
 
 typedef struct grhost_attack_api {
   GRHOST_LIFECYCLE_MEMBERS;
-  /** Adversarial images, same shape as request->images. Required. */
+  /** Adversarial images, same shape as request->images, within
+   *  [lower, upper] and within epsilon of the images. Required. */
   grhost_status* (*perturb)(grhost_instance* self, const grhost_differentiable* model,
                             const grhost_attack_request* request, DLManagedTensor** out);
 } grhost_attack_api;
+
+/** An attack a live-model task may run: an instance of an attack plugin as
+ *  the manifest's `attacks:` list configures it. */
+typedef struct grhost_attack_handle {
+  uint32_t struct_size;
+  const char* id;     /* the manifest's attack id, e.g. "pgd" */
+  const char* plugin; /* the attack component's id, e.g. "pgd-linf" */
+  void* context;
+  grhost_status* (*perturb)(void* context, const grhost_differentiable* model,
+                            const grhost_attack_request* request, DLManagedTensor** out);
+} grhost_attack_handle;
+
+/** Images of the job's dataset for a live-model task: decoded and resized
+ *  and cropped for the job's model, as float32 NCHW pixels in [0, 1]
+ *  without the model's normalisation (the differentiable applies it). */
+typedef struct grhost_pixel_source {
+  uint32_t struct_size;
+  void* context;
+  /** Number of images in `split` (NULL or "": the dataset's test split). */
+  grhost_status* (*split_size)(void* context, const char* split, int64_t* out);
+  /** Images indices[0..count) of `split` (float32 N x 3 x H x W), and their
+   *  labels (int64 N). */
+  grhost_status* (*read)(void* context, const char* split, const int64_t* indices, int64_t count,
+                         DLManagedTensor** images, DLManagedTensor** labels);
+} grhost_pixel_source;
 
 /* ---- task --------------------------------------------------------------- */
 
@@ -226,10 +273,15 @@ typedef enum grhost_task_scope {
   /** run() is called once per (model, dataset) with one entry. */
   GRHOST_SCOPE_PER_MODEL = 1,
   /** run() is called once per dataset with an entry per model. */
-  GRHOST_SCOPE_ACROSS_MODELS = 2
+  GRHOST_SCOPE_ACROSS_MODELS = 2,
+  /** run() is called once per (model, dataset) with one entry that holds
+   *  the live model and the dataset's pixels instead of features, and with
+   *  the attacks the manifest gives the task (robustness). */
+  GRHOST_SCOPE_LIVE_MODEL = 3
 } grhost_task_scope;
 
-/** One model's features on one dataset. Borrowed: valid during run() only. */
+/** One model's features on one dataset (or, for a live-model task, the model
+ *  itself). Borrowed: valid during run() only. */
 typedef struct grhost_task_entry {
   uint32_t struct_size;
   const char* model;          /* the manifest's model id */
@@ -238,6 +290,10 @@ typedef struct grhost_task_entry {
   const DLTensor* train_labels;   /* int64 N */
   const DLTensor* test_features;  /* float32 M x D */
   const DLTensor* test_labels;    /* int64 M */
+  /** GRHOST_SCOPE_LIVE_MODEL only (the features above are then NULL): the
+   *  model as a function of pixels, and the dataset's pixels for it. */
+  const grhost_differentiable* live_model;
+  const grhost_pixel_source* pixels;
 } grhost_task_entry;
 
 typedef struct grhost_task_input {
@@ -249,6 +305,9 @@ typedef struct grhost_task_input {
   int32_t threads;            /* how many threads the task may use */
   int64_t num_entries;
   const grhost_task_entry* const* entries;
+  /** GRHOST_SCOPE_LIVE_MODEL only: the attacks to run, in the manifest's order. */
+  int64_t num_attacks;
+  const grhost_attack_handle* const* attacks;
 } grhost_task_input;
 
 typedef struct grhost_task_api {
@@ -346,6 +405,10 @@ typedef struct grhost_host_api {
   grhost_status* (*add_row)(grhost_results* results, const grhost_result_row* row);
   /** Task output: a named matrix, written as `<name>.npy` (float32/float64/int64). */
   grhost_status* (*add_matrix)(grhost_results* results, const char* name, const DLTensor* m);
+  /** Task progress: `done` of `total` items of the step `label` (a bar on a
+   *  terminal, a log line now and then otherwise). Call with done == total
+   *  to end the step. */
+  void (*progress)(grhost_results* results, const char* label, int64_t done, int64_t total);
 } grhost_host_api;
 
 /** The entry point's type. The host calls it once after loading the library;

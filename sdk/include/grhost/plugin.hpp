@@ -137,11 +137,20 @@ grhost_status* model_logits(grhost_instance* p, const DLTensor* images, DLManage
   return guarded(T::id, [&] { *out = holder<T>(p)->object->logits(images); });
 }
 template <class T>
-grhost_status* model_logits_vjp(grhost_instance* p, const DLTensor* images, const DLTensor* cotangent,
+grhost_status* model_logits_vjp(grhost_instance* p, const DLTensor* images, const grhost_cotangent_fn* cotangent,
                                 DLManagedTensor** logits, DLManagedTensor** grad) {
   return guarded(T::id, [&] {
-    auto r = holder<T>(p)->object->logits_vjp(images, cotangent);
+    auto r = holder<T>(p)->object->logits_vjp(images, Cotangent(cotangent));
     *logits = r.first;
+    *grad = r.second;
+  });
+}
+template <class T>
+grhost_status* model_embed_vjp(grhost_instance* p, const DLTensor* images, const grhost_cotangent_fn* cotangent,
+                               DLManagedTensor** features, DLManagedTensor** grad) {
+  return guarded(T::id, [&] {
+    auto r = holder<T>(p)->object->embed_vjp(images, Cotangent(cotangent));
+    *features = r.first;
     *grad = r.second;
   });
 }
@@ -150,7 +159,7 @@ grhost_status* model_logits_vjp(grhost_instance* p, const DLTensor* images, cons
 template <class T>
 grhost_status* attack_perturb(grhost_instance* p, const grhost_differentiable* model,
                               const grhost_attack_request* request, DLManagedTensor** out) {
-  return guarded(T::id, [&] { *out = holder<T>(p)->object->perturb(*model, *request); });
+  return guarded(T::id, [&] { *out = holder<T>(p)->object->perturb(Differentiable(*model), *request); });
 }
 
 // ---- task ------------------------------------------------------------------
@@ -171,10 +180,17 @@ inline TaskInput to_task_input(const grhost_task_input& in) {
       te.train_features = View<float>(e.train_features, 2, te.model + " train features");
       te.train_labels = View<int64_t>(e.train_labels, 1, te.model + " train labels");
     }
-    te.test_features = View<float>(e.test_features, 2, te.model + " test features");
-    te.test_labels = View<int64_t>(e.test_labels, 1, te.model + " test labels");
+    // A live-model entry holds the model instead of features.
+    if (e.live_model != nullptr) {
+      te.live_model = e.live_model;
+      te.pixels = e.pixels;
+    } else {
+      te.test_features = View<float>(e.test_features, 2, te.model + " test features");
+      te.test_labels = View<int64_t>(e.test_labels, 1, te.model + " test labels");
+    }
     t.entries.push_back(std::move(te));
   }
+  for (int64_t a = 0; a < in.num_attacks; ++a) t.attacks.emplace_back(*in.attacks[a]);
   return t;
 }
 template <class T>
@@ -198,7 +214,8 @@ const void* api_table() {
         GRHOST_DETAIL_OVERRIDES(T, embed) ? &model_embed<T> : nullptr,
         GRHOST_DETAIL_OVERRIDES(T, stored_features) ? &model_stored_features<T> : nullptr,
         GRHOST_DETAIL_OVERRIDES(T, logits) ? &model_logits<T> : nullptr,
-        GRHOST_DETAIL_OVERRIDES(T, logits_vjp) ? &model_logits_vjp<T> : nullptr};
+        GRHOST_DETAIL_OVERRIDES(T, logits_vjp) ? &model_logits_vjp<T> : nullptr,
+        GRHOST_DETAIL_OVERRIDES(T, embed_vjp) ? &model_embed_vjp<T> : nullptr};
     return &api;
   } else if constexpr (std::is_base_of_v<Attack, T>) {
     static const grhost_attack_api api{sizeof(grhost_attack_api), &create<T>, &destroy<T>, &attack_perturb<T>};

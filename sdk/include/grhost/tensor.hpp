@@ -9,6 +9,7 @@
 #include <grhost/error.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,15 @@ template <> struct dtype_of<uint8_t> { static constexpr DLDataType value{kDLUInt
 
 inline bool same_dtype(DLDataType a, DLDataType b) { return a.code == b.code && a.bits == b.bits && a.lanes == b.lanes; }
 }  // namespace detail
+
+/// Owns a DLManagedTensor received from the host or another plugin; its
+/// deleter runs when the owner goes.
+struct ManagedDeleter {
+  void operator()(DLManagedTensor* t) const noexcept {
+    if (t != nullptr && t->deleter != nullptr) t->deleter(t);
+  }
+};
+using Managed = std::unique_ptr<DLManagedTensor, ManagedDeleter>;
 
 /// A checked, read-only view of a CPU, C-contiguous DLTensor of element type T.
 template <class T>
