@@ -9,28 +9,39 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace grhost::analyse {
 
 class TaskRunner {
  public:
-  TaskRunner(extract::FeatureStore& store, uint64_t seed, int threads) : store_(store), seed_(seed), threads_(threads) {}
+  TaskRunner(const manifest::Manifest& manifest, extract::FeatureStore& store)
+      : manifest_(manifest), store_(store), seed_(manifest.seed), threads_(manifest.threads) {}
 
   /// Runs `job`; the rows and matrices it wrote are in the returned object.
   grhost_results run(const plan::Job& job);
 
   /// The key under which a job's results may be reused: it changes with the
   /// task's plugin, version, library file (path, size, mtime) and options,
-  /// the features and labels, the class names, the seed and the thread count.
+  /// the features and labels, the class names, the seed and the thread count;
+  /// for a live-model task, the attacks, the model's and the dataset's
+  /// plugins, options and fingerprints instead of features.
   std::string cache_key(const plan::Job& job);
 
  private:
   plugins::Instance& task_instance(const manifest::Entry& task);
+  plugins::Instance& attack_instance(const manifest::Entry& attack);
+  const manifest::Entry& attack_entry(const std::string& id) const;
+  grhost_results call_task(const plan::Job& job, const grhost_task_input& input);
+  /// A live-model job: the model as a differentiable, the dataset as pixels.
+  grhost_results run_live(const plan::Job& job);
+  std::optional<struct LinearHead> head_for(const manifest::Entry& model, const plan::Job& job, const grhost_model_info& info);
 
+  const manifest::Manifest& manifest_;
   extract::FeatureStore& store_;
   uint64_t seed_;
   int threads_;
-  std::map<std::string, std::unique_ptr<plugins::Instance>> tasks_;
+  std::map<std::string, std::unique_ptr<plugins::Instance>> tasks_, attacks_;
 };
 
 }  // namespace grhost::analyse

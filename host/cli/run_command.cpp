@@ -61,7 +61,7 @@ int run_command(const std::string& path, const std::string& output_override, con
   manifest::Manifest& m = session->manifest;
   const plugins::Registry& registry = session->registry;
   extract::FeatureStore store(m);
-  analyse::TaskRunner runner(store, m.seed, m.threads);
+  analyse::TaskRunner runner(m, store);
   results::JobCache cache(m.output);
   const auto jobs = plan::make_plan(m);
 

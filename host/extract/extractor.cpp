@@ -27,15 +27,6 @@ struct Batch {
   at::Tensor pixels;  // [count, 3, H, W], preprocessed
 };
 
-// One image from the dataset plugin, owned until the scope ends.
-plugins::ManagedTensor read_image(plugins::Instance& dataset, int64_t split, int64_t index, int64_t* label) {
-  const plugins::Component& c = dataset.component();
-  DLManagedTensor* raw = nullptr;
-  plugins::call_plugin(c, "read_image", [&] { return c.dataset.read_image(dataset.raw(), split, index, &raw, label); });
-  if (raw == nullptr) throw PluginError(c.describe() + ": read_image returned no image");
-  return plugins::ManagedTensor(raw);
-}
-
 std::vector<int64_t> split_labels(plugins::Instance& dataset, int64_t split, int64_t n) {
   const plugins::Component& c = dataset.component();
   DLManagedTensor* raw = nullptr;
@@ -49,6 +40,18 @@ std::vector<int64_t> split_labels(plugins::Instance& dataset, int64_t split, int
 }
 
 }  // namespace
+
+plugins::ManagedTensor read_image(plugins::Instance& dataset, int64_t split, int64_t index, int64_t* label) {
+  const plugins::Component& c = dataset.component();
+  DLManagedTensor* raw = nullptr;
+  plugins::call_plugin(c, "read_image", [&] { return c.dataset.read_image(dataset.raw(), split, index, &raw, label); });
+  if (raw == nullptr) throw PluginError(c.describe() + ": read_image returned no image");
+  if (raw->dl_tensor.ndim != 3) {
+    raw->deleter(raw);
+    throw PluginError(c.describe() + ": read_image must return an HWC image");
+  }
+  return plugins::ManagedTensor(raw);
+}
 
 void set_intra_op_threads(int threads) { at::set_num_threads(std::max(1, threads)); }
 
@@ -64,7 +67,6 @@ CachedFeatures extract_split(const ExtractRequest& rq, const FeatureCache& cache
   // Every image of a batch gets the same size; the first image tells which.
   int64_t first_label = 0;
   plugins::ManagedTensor first = read_image(dataset, rq.split, 0, &first_label);
-  if (first->dl_tensor.ndim != 3) throw PluginError(dc.describe() + ": read_image must return an HWC image");
   const auto [out_h, out_w] = output_size(rq.spec, first->dl_tensor.shape[0], first->dl_tensor.shape[1]);
   first.reset();
 

@@ -22,6 +22,9 @@ struct ExtractRequest {
   int threads = 1;
 };
 
+/// One image (uint8 HWC) from the dataset plugin, owned until the scope ends.
+plugins::ManagedTensor read_image(plugins::Instance& dataset, int64_t split, int64_t index, int64_t* label);
+
 /// Sets LibTorch's intra-op threads (it defaults to one on Debian's build).
 void set_intra_op_threads(int threads);
 

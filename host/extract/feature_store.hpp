@@ -41,13 +41,17 @@ class FeatureStore {
   /// How many (model, dataset, split) feature sets were computed, not read from a cache.
   int64_t extractions() const { return extractions_; }
 
- private:
+  /// The one instance of each model and dataset plugin entry (live-model
+  /// tasks use them too). A dataset without plugin has none (nullptr).
   plugins::Instance& model_instance(const manifest::Entry& model);
+  plugins::Instance* dataset_instance(const manifest::Entry& dataset);
+  /// The index of `split` among the dataset plugin's split names.
+  int64_t split_index(const manifest::Entry& dataset, const std::string& split);
+
+ private:
   SplitFeatures stored(const manifest::Entry& model, const manifest::Entry& dataset, const std::string& split);
   SplitFeatures extracted(const manifest::Entry& model, const manifest::Entry& dataset, const std::string& split);
-  plugins::Instance* dataset_instance(const manifest::Entry& dataset);
   std::vector<int64_t> dataset_labels(const manifest::Entry& dataset, const std::string& split);
-  int64_t split_index(const manifest::Entry& dataset, const std::string& split);
 
   const manifest::Manifest& manifest_;
   std::map<std::string, std::unique_ptr<plugins::Instance>> models_, datasets_;

@@ -4,6 +4,7 @@
 #include "manifest/manifest.hpp"
 #include "util/suggest.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -69,13 +70,32 @@ const std::vector<FieldSpec>& entry_specs(grhost_kind kind) {
   static const std::vector<FieldSpec> task = {
       field("id", GRHOST_OPTION_STRING, "", "the task's name in results; defaults to the plugin id"),
       field("plugin", GRHOST_OPTION_STRING, nullptr, "task plugin id"),
+      field("attacks", GRHOST_OPTION_STRING_LIST, "[]",
+            "for tasks that attack models (robustness): ids from the manifest's 'attacks' list; empty: all of them"),
   };
-  return kind == GRHOST_KIND_DATASET ? dataset : kind == GRHOST_KIND_MODEL ? model : task;
+  static const std::vector<FieldSpec> attack = {
+      field("id", GRHOST_OPTION_STRING, "", "the attack's name in results; defaults to the plugin id"),
+      field("plugin", GRHOST_OPTION_STRING, nullptr, "attack plugin id"),
+  };
+  switch (kind) {
+    case GRHOST_KIND_DATASET: return dataset;
+    case GRHOST_KIND_MODEL: return model;
+    case GRHOST_KIND_ATTACK: return attack;
+    default: return task;
+  }
 }
 
 const char* list_key(grhost_kind kind) {
-  return kind == GRHOST_KIND_DATASET ? "datasets" : kind == GRHOST_KIND_MODEL ? "models" : "tasks";
+  switch (kind) {
+    case GRHOST_KIND_DATASET: return "datasets";
+    case GRHOST_KIND_MODEL: return "models";
+    case GRHOST_KIND_ATTACK: return "attacks";
+    default: return "tasks";
+  }
 }
+
+// Entries whose id defaults to their plugin's.
+bool id_defaults_to_plugin(grhost_kind kind) { return kind == GRHOST_KIND_TASK || kind == GRHOST_KIND_ATTACK; }
 
 bool valid_id(const std::string& id) {
   if (id.empty() || id.size() > 100 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;
@@ -106,7 +126,7 @@ class Loader {
       diags_.error(ctx_.pos, "the manifest must be a map with keys such as seed, datasets, models and tasks");
       diags_.throw_if_any();
     }
-    auto top = check_map(root, top_level_specs(), ctx_, diags_, {"datasets", "models", "tasks"});
+    auto top = check_map(root, top_level_specs(), ctx_, diags_, {"datasets", "models", "tasks", "attacks"});
     apply_top_level(top);
 
     std::vector<plugins::SearchPath> search;
@@ -116,6 +136,7 @@ class Loader {
 
     for (grhost_kind kind : {GRHOST_KIND_DATASET, GRHOST_KIND_MODEL, GRHOST_KIND_TASK})
       load_entries(root, kind);
+    if (root["attacks"].IsDefined()) load_entries(root, GRHOST_KIND_ATTACK);  // optional: only attacking tasks need it
     cross_check();
     check_paths();
     diags_.throw_if_any();
@@ -189,7 +210,10 @@ class Loader {
                        (kind == GRHOST_KIND_DATASET ? std::string("") : std::string(" and 'plugin'")) + ")");
       return;
     }
-    std::vector<Entry>& out = kind == GRHOST_KIND_DATASET ? m_.datasets : kind == GRHOST_KIND_MODEL ? m_.models : m_.tasks;
+    std::vector<Entry>& out = kind == GRHOST_KIND_DATASET ? m_.datasets
+                              : kind == GRHOST_KIND_MODEL ? m_.models
+                              : kind == GRHOST_KIND_ATTACK ? m_.attacks
+                                                           : m_.tasks;
     std::map<std::string, Position> ids;
     for (const YAML::Node& item : list) {
       Entry e;
@@ -204,8 +228,8 @@ class Loader {
       e.plugin_pos = fields.count("plugin") ? fields["plugin"].pos : e.pos;
       e.id = fields.count("id") ? fields["id"].s : "";
       Position id_pos = fields.count("id") ? fields["id"].pos : e.pos;
-      if (e.id.empty() && kind == GRHOST_KIND_TASK) e.id = e.plugin;
-      if (!fields.count("id") && kind != GRHOST_KIND_TASK) continue;  // already reported as missing
+      if (e.id.empty() && id_defaults_to_plugin(kind)) e.id = e.plugin;
+      if (!fields.count("id") && !id_defaults_to_plugin(kind)) continue;  // already reported as missing
       if (!valid_id(e.id)) {
         diags_.error(id_pos, "id '" + e.id + "' must start with a letter or digit and hold only letters, digits, '-', '_' or '.'");
         continue;
@@ -219,6 +243,11 @@ class Loader {
       if (kind == GRHOST_KIND_MODEL) {
         e.family = fields["family"].s;
         e.batch_size = fields["batch_size"].i;
+      }
+      if (kind == GRHOST_KIND_TASK) {
+        e.attacks = fields["attacks"].strings;
+        e.attack_pos = fields["attacks"].item_pos;
+        e.attacks_pos = fields["attacks"].pos;
       }
       if (kind == GRHOST_KIND_DATASET) {
         e.classes = fields["classes"].strings;
@@ -258,6 +287,7 @@ class Loader {
   }
 
   void cross_check() {
+    check_task_attacks();
     for (const Entry& d : m_.datasets) {
       if (d.component != nullptr) continue;
       for (const Entry& model : m_.models) {
@@ -266,6 +296,34 @@ class Loader {
                                              "' (line " + std::to_string(d.pos.line) +
                                              ") has no plugin to read images from; give it a 'plugin'");
       }
+    }
+  }
+
+  // A task that attacks models gets the attacks its entry names (or all of
+  // the manifest's); no other task may name any.
+  void check_task_attacks() {
+    std::vector<std::string> known;
+    for (const Entry& a : m_.attacks) known.push_back(a.id);
+    for (Entry& t : m_.tasks) {
+      if (t.component == nullptr) continue;
+      const bool live = t.component->task.scope == GRHOST_SCOPE_LIVE_MODEL;
+      if (!live) {
+        if (!t.attacks.empty())
+          diags_.error(t.attacks_pos, "task '" + t.id + "' (" + t.plugin + ") analyses features and runs no attacks; remove 'attacks'");
+        continue;
+      }
+      if (t.attacks.empty()) {
+        if (known.empty())
+          diags_.error(t.pos, "task '" + t.id + "' (" + t.plugin +
+                                  ") attacks models, but the manifest has no 'attacks' list (e.g. attacks: [{plugin: pgd-linf}])");
+        t.attacks = known;
+        continue;
+      }
+      for (size_t i = 0; i < t.attacks.size(); ++i)
+        if (std::find(known.begin(), known.end(), t.attacks[i]) == known.end())
+          diags_.error(i < t.attack_pos.size() ? t.attack_pos[i] : t.attacks_pos,
+                       "task '" + t.id + "' names attack '" + t.attacks[i] + "', which is not in the manifest's 'attacks' list" +
+                           did_you_mean(t.attacks[i], known) + (known.empty() ? "" : " (attacks: " + join(known) + ")"));
     }
   }
 
@@ -295,6 +353,7 @@ class Loader {
     for (const Entry& d : m_.datasets) check_entry(d, "dataset '" + d.id + "'", {&d});
     for (const Entry& e : m_.models) check_entry(e, "model '" + e.id + "'", all);
     for (const Entry& e : m_.tasks) check_entry(e, "task '" + e.id + "'", all);
+    for (const Entry& e : m_.attacks) check_entry(e, "attack '" + e.id + "'", all);
   }
 
   plugins::Registry& registry_;
@@ -331,6 +390,8 @@ std::string resolved_yaml(const Manifest& m) {
         out << YAML::Key << "family" << YAML::Value << e.family;
         out << YAML::Key << "batch_size" << YAML::Value << e.batch_size;
       }
+      if (kind == GRHOST_KIND_TASK && !e.attacks.empty())
+        out << YAML::Key << "attacks" << YAML::Value << YAML::Flow << e.attacks;
       if (kind == GRHOST_KIND_DATASET) {
         if (!e.classes.empty()) out << YAML::Key << "classes" << YAML::Value << YAML::Flow << e.classes;
         out << YAML::Key << "train_split" << YAML::Value << e.train_split;
@@ -348,6 +409,7 @@ std::string resolved_yaml(const Manifest& m) {
   entries("datasets", m.datasets, GRHOST_KIND_DATASET);
   entries("models", m.models, GRHOST_KIND_MODEL);
   entries("tasks", m.tasks, GRHOST_KIND_TASK);
+  if (!m.attacks.empty()) entries("attacks", m.attacks, GRHOST_KIND_ATTACK);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

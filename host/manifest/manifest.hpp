@@ -12,7 +12,7 @@
 
 namespace grhost::manifest {
 
-/// One entry of `datasets:`, `models:` or `tasks:`.
+/// One entry of `datasets:`, `models:`, `tasks:` or `attacks:`.
 struct Entry {
   std::string id;
   Position pos;                       // the entry's first key
@@ -26,6 +26,11 @@ struct Entry {
   // datasets
   std::vector<std::string> classes;   // optional names for a plugin-less dataset
   std::string train_split, test_split;
+  // tasks that attack models: ids of entries of `attacks:` (all of them when
+  // the entry names none)
+  std::vector<std::string> attacks;
+  std::vector<Position> attack_pos;
+  Position attacks_pos;
 };
 
 struct Manifest {
@@ -39,7 +44,7 @@ struct Manifest {
   std::vector<std::string> plugin_paths;
   std::string cache;                 // feature cache root, resolved
   int64_t cache_chunk_rows = 1024;   // rows per cache chunk: what a killed extraction can lose
-  std::vector<Entry> datasets, models, tasks;
+  std::vector<Entry> datasets, models, tasks, attacks;
 };
 
 /// Parses and validates `path`. Plugins are discovered into `registry` from

@@ -1,5 +1,6 @@
 #include "plugins/host_api.hpp"
 
+#include "extract/progress.hpp"
 #include "io/npy.hpp"
 #include "plugins/status.hpp"
 
@@ -9,6 +10,12 @@
 #include <cctype>
 #include <cstring>
 #include <exception>
+
+// Out of line: Progress is complete only here.
+grhost_results::grhost_results() = default;
+grhost_results::~grhost_results() = default;
+grhost_results::grhost_results(grhost_results&&) noexcept = default;
+grhost_results& grhost_results::operator=(grhost_results&&) noexcept = default;
 
 namespace grhost::plugins {
 namespace {
@@ -168,6 +175,24 @@ grhost_status* api_add_matrix(grhost_results* r, const char* name, const DLTenso
   return nullptr;
 }
 
+void api_progress(grhost_results* r, const char* label, int64_t done, int64_t total) {
+  if (r == nullptr || total <= 0) return;
+  const std::string l = label != nullptr ? label : "";
+  if (!r->progress || r->progress_label != l || done < r->progress_done) {
+    if (r->progress) r->progress->finish();
+    r->progress = std::make_unique<grhost::extract::Progress>(l, total);
+    r->progress_label = l;
+    r->progress_done = 0;
+  }
+  if (done > r->progress_done) r->progress->advance(done - r->progress_done);
+  r->progress_done = std::max(r->progress_done, done);
+  if (done >= total) {
+    r->progress->finish();
+    r->progress.reset();
+    r->progress_label.clear();
+  }
+}
+
 }  // namespace
 
 const grhost_host_api& host_api() {
@@ -189,6 +214,7 @@ const grhost_host_api& host_api() {
       &api_option_string_at,
       &api_add_row,
       &api_add_matrix,
+      &api_progress,
   };
   return api;
 }

@@ -8,6 +8,7 @@
 #include <grhost/grhost.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,22 @@ struct grhost_options {
   std::map<std::string, grhost::manifest::Value> values;
 };
 
+namespace grhost::extract { class Progress; }
+
 /// Collects what one task run writes.
 struct grhost_results {
   std::string task, plugin, dataset, default_model, default_split;
   std::vector<grhost::results::Row> rows;
   std::vector<grhost::results::Matrix> matrices;
+  // The step a task reports progress on (host_api().progress).
+  std::unique_ptr<grhost::extract::Progress> progress;
+  std::string progress_label;
+  int64_t progress_done = 0;
+
+  grhost_results();
+  ~grhost_results();
+  grhost_results(grhost_results&&) noexcept;
+  grhost_results& operator=(grhost_results&&) noexcept;
 };
 
 namespace grhost::plugins {

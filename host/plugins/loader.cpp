@@ -113,9 +113,9 @@ std::shared_ptr<Component> check_component(const grhost_component* raw, const st
       require(reinterpret_cast<const void*>(t.create), file, who, "create");
       require(reinterpret_cast<const void*>(t.destroy), file, who, "destroy");
       require(reinterpret_cast<const void*>(t.run), file, who, "run");
-      if (t.scope != GRHOST_SCOPE_PER_MODEL && t.scope != GRHOST_SCOPE_ACROSS_MODELS)
+      if (t.scope != GRHOST_SCOPE_PER_MODEL && t.scope != GRHOST_SCOPE_ACROSS_MODELS && t.scope != GRHOST_SCOPE_LIVE_MODEL)
         throw PluginError(file + ": " + who + " has unknown scope " + std::to_string(static_cast<int>(t.scope)) +
-                          " (expected per-model=1 or across-models=2)");
+                          " (expected per-model=1, across-models=2 or live-model=3)");
       break;
     }
   }

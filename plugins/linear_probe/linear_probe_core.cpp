@@ -70,10 +70,20 @@ class ThreadScope {
   int saved_;
 };
 
+// Copies of a probe's parameters, for the one that is chosen.
+void keep(const torch::Tensor& w, const torch::Tensor& b, ProbeResult& r) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor wc = w.detach().contiguous(), bc = b.detach().contiguous();
+  r.weights.assign(wc.data_ptr<float>(), wc.data_ptr<float>() + wc.numel());
+  r.bias.assign(bc.data_ptr<float>(), bc.data_ptr<float>() + bc.numel());
+}
+
 // PyTorch's nn.Linear initialisation, U(-1/sqrt(dim), 1/sqrt(dim)) for W and
 // b, then the study's loop: Adam on shuffled mini-batches (the last one
 // partial, as DataLoader's default), scored after every epoch.
-std::vector<EpochScores> train_adam(const Data& d, int64_t num_classes, const Settings& s, at::Generator& gen) {
+// The chosen epoch (the earliest best on validation, else the last) is kept
+// in r as training goes.
+void train_adam(const Data& d, int64_t num_classes, const Settings& s, at::Generator& gen, bool select, ProbeResult& r) {
   const int64_t n = d.fit_x.size(0), dim = d.fit_x.size(1);
   const double bound = 1.0 / std::sqrt(static_cast<double>(dim));
   torch::Tensor w = torch::empty({num_classes, dim}).uniform_(-bound, bound, gen).requires_grad_();
@@ -82,7 +92,7 @@ std::vector<EpochScores> train_adam(const Data& d, int64_t num_classes, const Se
   // A step's work (batch x dim x classes, ~1 MFLOP) is too small to share:
   // on 2 threads the synchronisation made the study's probe 7x slower.
   ThreadScope one_thread(1);
-  std::vector<EpochScores> out;
+  std::vector<EpochScores>& out = r.epochs;
   for (int64_t epoch = 0; epoch < s.epochs; ++epoch) {
     const torch::Tensor order = torch::randperm(n, gen, torch::kInt64);
     double loss_sum = 0;
@@ -99,8 +109,15 @@ std::vector<EpochScores> train_adam(const Data& d, int64_t num_classes, const Se
     }
     out.push_back({loss_sum / static_cast<double>(n), accuracy(d.val_x, d.val_y, w, b),
                    accuracy(d.test_x, d.test_y, w, b)});
+    const size_t k = out.size() - 1;
+    // The earliest epoch among the best: the least training that reaches it.
+    const bool better = select ? k == 0 || out[k].validation_accuracy > out[r.chosen].validation_accuracy
+                               : epoch + 1 == s.epochs;
+    if (better) {
+      r.chosen = k;
+      keep(w, b, r);
+    }
   }
-  return out;
 }
 
 // scikit-learn's multinomial LogisticRegression minimises
@@ -108,7 +125,8 @@ std::vector<EpochScores> train_adam(const Data& d, int64_t num_classes, const Se
 // cross-entropy + ||W||² / (2 C n), the same minimiser with a gradient n C
 // times smaller, which float32 can resolve. Full batch, from zero, L-BFGS
 // with a strong-Wolfe line search and scipy's default history of 10.
-L2Scores train_lbfgs(const Data& d, int64_t num_classes, double l2, const Settings& s) {
+L2Scores train_lbfgs(const Data& d, int64_t num_classes, double l2, const Settings& s, torch::Tensor& w_out,
+                     torch::Tensor& b_out) {
   const int64_t dim = d.fit_x.size(1);
   torch::Tensor w = torch::zeros({num_classes, dim}).requires_grad_();
   torch::Tensor b = torch::zeros({num_classes}).requires_grad_();
@@ -139,6 +157,8 @@ L2Scores train_lbfgs(const Data& d, int64_t num_classes, double l2, const Settin
   }
   out.validation_accuracy = accuracy(d.val_x, d.val_y, w, b);
   out.test_accuracy = accuracy(d.test_x, d.test_y, w, b);
+  w_out = w;
+  b_out = b;
   return out;
 }
 
@@ -205,22 +225,19 @@ ProbeResult train_probe(const Split& train, const Split& test, int64_t num_class
   if (s.method == Method::adam) {
     // A stream of its own, so the split does not shift the initialisation.
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(s.seed ^ 0x9e3779b97f4a7c15ull);
-    r.epochs = train_adam(d, num_classes, s, gen);
-    r.chosen = r.epochs.size() - 1;
-    if (select) {
-      // The earliest epoch among the best: the least training that reaches it.
-      r.chosen = 0;
-      for (size_t k = 1; k < r.epochs.size(); ++k)
-        if (r.epochs[k].validation_accuracy > r.epochs[r.chosen].validation_accuracy) r.chosen = k;
-    }
+    train_adam(d, num_classes, s, gen, select, r);
   } else {
-    for (double l2 : s.l2) r.sweep.push_back(train_lbfgs(d, num_classes, l2, s));
-    // Ties go to the strongest L2: the simplest of the equally good models.
-    for (size_t k = 1; k < r.sweep.size(); ++k) {
+    for (double l2 : s.l2) {
+      torch::Tensor w, b;
+      r.sweep.push_back(train_lbfgs(d, num_classes, l2, s, w, b));
+      // Ties go to the strongest L2: the simplest of the equally good models.
+      const size_t k = r.sweep.size() - 1;
       const L2Scores &a = r.sweep[k], &best = r.sweep[r.chosen];
-      if (a.validation_accuracy > best.validation_accuracy ||
-          (a.validation_accuracy == best.validation_accuracy && a.l2 > best.l2))
+      if (k == 0 || a.validation_accuracy > best.validation_accuracy ||
+          (a.validation_accuracy == best.validation_accuracy && a.l2 > best.l2)) {
         r.chosen = k;
+        keep(w, b, r);
+      }
     }
   }
   return r;

@@ -62,6 +62,9 @@ struct ProbeResult {
   std::vector<L2Scores> sweep;      // L-BFGS: one entry per l2, in the given order
   size_t chosen = 0;                // index into epochs or sweep
   bool selected_on_validation = false;
+  // The chosen probe itself: logits = weights · x + bias.
+  std::vector<float> weights;       // num_classes x dim, row-major
+  std::vector<float> bias;          // num_classes
 };
 
 /// Train rows split into the part that fits and the part that validates:
