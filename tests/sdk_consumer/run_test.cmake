@@ -28,7 +28,8 @@ step("build" ${CMAKE_COMMAND} --build "${WORK_DIR}/build")
 set(lib "${WORK_DIR}/build/toy_plugins.so")
 
 step("plugins" "${prefix}/bin/grhost" plugins --plugin-path "${lib}")
-foreach(expected "dataset  toy-blobs" "model    toy-embedder" "task     nearest-mean" "task     few-shot")
+foreach(expected "dataset  toy-blobs" "model    toy-embedder" "model    toy-linear" "attack   toy-step"
+                 "task     nearest-mean" "task     few-shot")
   string(FIND "${step_output}" "${expected}" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "grhost plugins does not list '${expected}':\n${step_output}")
@@ -66,4 +67,33 @@ string(FIND "${run_json}" "\"file\": \"${lib}\"" at)
 if(at EQUAL -1)
   message(FATAL_ERROR "run.json does not record the plugin file:\n${run_json}")
 endif()
+
+# The out-of-tree attack, selected in a manifest and run by the shipped
+# robustness task on the out-of-tree live model. Class values are 10/255
+# apart, so a step of 0.01 leaves every prediction alone and one of 0.05
+# moves every image past its neighbour's midpoint.
+file(WRITE "${WORK_DIR}/attack.yaml" "
+seed: 4
+output: attack-out
+datasets:
+  - {id: blobs, plugin: toy-blobs, options: {classes: 4, per_class: 6}}
+models:
+  - {id: lin, plugin: toy-linear, options: {classes: 4}}
+attacks:
+  - {id: step, plugin: toy-step}
+tasks:
+  - {plugin: robustness, attacks: [step], options: {epsilons: [0, 0.01, 0.05], samples: 0, batch_size: 5}}
+")
+step("run attack" "${prefix}/bin/grhost" run "${WORK_DIR}/attack.yaml" --plugin-path "${lib}")
+file(READ "${WORK_DIR}/attack-out/results.csv" csv)
+foreach(expected
+    "lin,blobs,test,robustness,robustness,images=24,clean_accuracy,,1,"
+    "lin,blobs,test,robustness,robustness,attack=step;epsilon=0;targeted=false,success_rate,,0,"
+    "lin,blobs,test,robustness,robustness,attack=step;epsilon=0.01;targeted=false,success_rate,,0,"
+    "lin,blobs,test,robustness,robustness,attack=step;epsilon=0.05;targeted=false,success_rate,,1,")
+  string(FIND "${csv}" "${expected}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "results.csv lacks the row '${expected}':\n${csv}")
+  endif()
+endforeach()
 message(STATUS "out-of-tree plugin built against the installed SDK and run: OK")

@@ -1,8 +1,10 @@
-// Three components from one library, built out of tree against the
-// installed SDK: a dataset, a model that serves stored features (labels come
-// from the dataset), and a task that writes a row and a matrix.
+// Components from one library, built out of tree against the installed SDK:
+// a dataset, a model that serves stored features (labels come from the
+// dataset), a task that writes a row and a matrix, and, for the robustness
+// task, a live model with logits and their gradient and an attack of its own.
 #include <grhost/plugin.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -117,6 +119,95 @@ class NearestMean : public grhost::Task {
   }
 };
 
+// "toy-linear": a live model of toy-blobs' images. With m the mean pixel
+// and μ_c = 10 c / 255 the pixel value of class c, the logits
+// z_c = 2 μ_c m − μ_c² rank classes by −(m − μ_c)² (the nearest value wins),
+// and are linear in the pixels: ∂z_c/∂x_j = 2 μ_c / P for P pixels.
+class ToyLinear : public grhost::Model {
+ public:
+  static constexpr const char* id = "toy-linear";
+  static constexpr const char* version = "0.3.0";
+  static constexpr const char* description = "nearest-pixel-value classifier with logits and gradients";
+  static std::vector<grhost::OptionSpec> options() { return {grhost::option_int("classes", "3", "classes").min(2)}; }
+  explicit ToyLinear(const grhost::Options& o) : classes_(o.get_int("classes")) {}
+  grhost::ModelInfo info() const override {
+    grhost::ModelInfo i;
+    i.feature_dim = 2;
+    i.num_logits = classes_;
+    i.fingerprint = "toy-linear-0.3";
+    return i;
+  }
+  DLManagedTensor* embed(const DLTensor* images) override {
+    grhost::View<float> x(images, 4, "images");
+    std::vector<float> f;
+    for (int64_t i = 0; i < x.size(0); ++i) f.insert(f.end(), {mean_pixel(x, i), 1.0f});
+    return grhost::to_dlpack(std::move(f), {x.size(0), 2});
+  }
+  DLManagedTensor* logits(const DLTensor* images) override {
+    grhost::View<float> x(images, 4, "images");
+    std::vector<float> z;
+    for (int64_t i = 0; i < x.size(0); ++i)
+      for (int64_t c = 0; c < classes_; ++c) z.push_back(2 * mu(c) * mean_pixel(x, i) - mu(c) * mu(c));
+    return grhost::to_dlpack(std::move(z), {x.size(0), classes_});
+  }
+  std::pair<DLManagedTensor*, DLManagedTensor*> logits_vjp(const DLTensor* images, const grhost::Cotangent& cotangent) override {
+    grhost::View<float> x(images, 4, "images");
+    const int64_t n = x.size(0), pixels = x.numel() / n;
+    DLManagedTensor* z = logits(images);
+    grhost::Managed cot = cotangent(z->dl_tensor);
+    grhost::View<float> c(&cot->dl_tensor, 2, "cotangent");
+    std::vector<float> g(static_cast<size_t>(x.numel()));
+    for (int64_t i = 0; i < n; ++i) {
+      double gi = 0;
+      for (int64_t k = 0; k < classes_; ++k) gi += c.row(i)[k] * 2 * mu(k) / static_cast<double>(pixels);
+      std::fill(g.begin() + i * pixels, g.begin() + (i + 1) * pixels, static_cast<float>(gi));
+    }
+    return {z, grhost::to_dlpack(std::move(g), {n, x.size(1), x.size(2), x.size(3)})};
+  }
+
+ private:
+  static float mu(int64_t c) { return static_cast<float>(c) * 10.0f / 255.0f; }
+  static float mean_pixel(const grhost::View<float>& x, int64_t i) {
+    const int64_t pixels = x.numel() / x.size(0);
+    double s = 0;
+    for (int64_t j = 0; j < pixels; ++j) s += x.data()[i * pixels + j];
+    return static_cast<float>(s / static_cast<double>(pixels));
+  }
+  int64_t classes_;
+};
+
+// "toy-step": one step of size epsilon along the sign of the cross-entropy's
+// gradient, written here from the model's logits_vjp alone.
+class ToyStep : public grhost::Attack {
+ public:
+  static constexpr const char* id = "toy-step";
+  static constexpr const char* version = "0.3.0";
+  static constexpr const char* description = "one signed gradient step";
+  static std::vector<grhost::OptionSpec> options() { return {}; }
+  explicit ToyStep(const grhost::Options&) {}
+  DLManagedTensor* perturb(const grhost::Differentiable& model, const grhost_attack_request& rq) override {
+    grhost::View<float> x(rq.images, 4, "images");
+    grhost::View<int64_t> y(rq.labels, 1, "labels");
+    auto [z, g] = model.logits_vjp(*rq.images, [&](const DLTensor& logits) {
+      grhost::View<float> l(&logits, 2, "logits");
+      std::vector<float> cot(static_cast<size_t>(l.numel()));
+      for (int64_t i = 0; i < l.size(0); ++i) {  // softmax − one-hot
+        double total = 0;
+        for (int64_t k = 0; k < l.size(1); ++k) total += std::exp(l.row(i)[k]);
+        for (int64_t k = 0; k < l.size(1); ++k)
+          cot[static_cast<size_t>(i * l.size(1) + k)] = static_cast<float>(std::exp(l.row(i)[k]) / total - (k == y[i]));
+      }
+      return grhost::to_dlpack(std::move(cot), {l.size(0), l.size(1)});
+    });
+    grhost::View<float> gv(&g->dl_tensor, 4, "gradient");
+    const float step = static_cast<float>(rq.targeted ? -rq.epsilon : rq.epsilon);
+    std::vector<float> adv(x.data(), x.data() + x.numel());
+    for (int64_t j = 0; j < x.numel(); ++j)
+      adv[static_cast<size_t>(j)] = std::clamp(adv[static_cast<size_t>(j)] + (gv[j] > 0 ? step : gv[j] < 0 ? -step : 0.0f), rq.lower, rq.upper);
+    return grhost::to_dlpack(std::move(adv), {x.size(0), x.size(1), x.size(2), x.size(3)});
+  }
+};
+
 }  // namespace
 
-GRHOST_PLUGIN("toy-plugins", ToyBlobs, ToyEmbedder, NearestMean)
+GRHOST_PLUGIN("toy-plugins", ToyBlobs, ToyEmbedder, NearestMean, ToyLinear, ToyStep)
