@@ -13,6 +13,12 @@ Writes into OUT_DIR:
                                                        expects, and PyTorch's features of it
   <model>_logits.npy, <model>_cotangent.npy, <model>_vjp.npy
                                                        its logits, and cotangentᵀ·∂logits/∂input
+  attack_idx/...                                       a larger grey dataset (IDX) for attacks
+  small_cnn_trained.pt                                 small_cnn trained on it
+  attack_pixels.npy, attack_labels.npy                 test images in [0, 1] as the model sees them
+                                                       before normalisation, and their labels
+  attack_<case>.npy + attack_cases.txt                 plain-PyTorch PGD from them, no random start
+  attack_clean_accuracy.txt                            the trained model's accuracy on attack_idx's test split
 The reference pipeline is torchvision's tensor path:
 ToTensor -> Resize(antialias=True) -> CenterCrop -> Normalize.
 """
@@ -139,4 +145,73 @@ resnet = torchvision.models.resnet50(weights=None)
 save_reference("resnet50", resnet,
                lambda m, x: torch.flatten(torch.nn.Sequential(*list(m.children())[:-1])(x), 1),
                (72, 64, "bicubic", [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]))
+
+
+# ---- attacks ---------------------------------------------------------------
+# A dataset a small CNN learns well, the CNN trained on it, and PGD in
+# plain PyTorch from the same pixels: the reference for grhost's attacks.
+os.makedirs(os.path.join(OUT, "attack_idx"), exist_ok=True)
+attack_train_y = np.arange(150) % 3
+attack_test_y = (np.arange(60) * 7) % 3
+attack_train_x, attack_test_x = images_for(attack_train_y), images_for(attack_test_y)
+write_idx(os.path.join(OUT, "attack_idx", "train-images-idx3-ubyte.gz"), attack_train_x)
+write_idx(os.path.join(OUT, "attack_idx", "train-labels-idx1-ubyte.gz"), attack_train_y)
+write_idx(os.path.join(OUT, "attack_idx", "t10k-images-idx3-ubyte.gz"), attack_test_x)
+write_idx(os.path.join(OUT, "attack_idx", "t10k-labels-idx1-ubyte.gz"), attack_test_y)
+
+MEAN, STD = 0.5, 0.25
+pixels_of = pipeline(32, 28, "bilinear", [0.0] * 3, [1.0] * 3)  # [0, 1], before the model's normalisation
+cnn = SmallCNN()
+train_px = torch.stack([pixels_of(img) for img in attack_train_x])
+optimiser = torch.optim.Adam(cnn.parameters(), lr=3e-3)
+for epoch in range(40):
+    optimiser.zero_grad()
+    loss = torch.nn.functional.cross_entropy(cnn((train_px - MEAN) / STD), torch.from_numpy(attack_train_y))
+    loss.backward()
+    optimiser.step()
+cnn.eval()
+torch.jit.save(torch.jit.script(cnn), os.path.join(OUT, "small_cnn_trained.pt"))
+test_px = torch.stack([pixels_of(img) for img in attack_test_x])
+with torch.no_grad():
+    clean = cnn((test_px - MEAN) / STD).argmax(1).numpy()
+with open(os.path.join(OUT, "attack_clean_accuracy.txt"), "w") as f:
+    f.write(repr(float((clean == attack_test_y).mean())) + "\n")
+
+
+def pgd(x0, y, eps, steps, alpha, norm, targeted):
+    """foolbox's PGD step without random start: ascend (or descend, targeted)
+    the summed cross-entropy, project onto the eps-ball, clip to [0, 1]."""
+    x = x0.clone()
+    for _ in range(steps):
+        x.requires_grad_(True)
+        loss = torch.nn.functional.cross_entropy(cnn((x - MEAN) / STD), y, reduction="sum")
+        (g,) = torch.autograd.grad(loss, x)
+        if targeted:
+            g = -g
+        with torch.no_grad():
+            if norm == "linf":
+                x = x + alpha * g.sign()
+                d = (x - x0).clamp(-eps, eps)
+            else:
+                gn = g.flatten(1).norm(dim=1).clamp_min(1e-12).view(-1, 1, 1, 1)
+                x = x + alpha * g / gn
+                d = x - x0
+                dn = d.flatten(1).norm(dim=1).clamp_min(1e-12).view(-1, 1, 1, 1)
+                d = d * torch.clamp(eps / dn, max=1.0)
+            x = (x0 + d).clamp(0, 1)
+    return x.detach()
+
+
+x0 = test_px[:12]
+y0 = torch.from_numpy(attack_test_y[:12])
+np.save(os.path.join(OUT, "attack_pixels.npy"), x0.numpy().astype(np.float32))
+np.save(os.path.join(OUT, "attack_labels.npy"), y0.numpy().astype(np.int64))
+with open(os.path.join(OUT, "attack_cases.txt"), "w") as f:
+    # name attack epsilon steps targeted; the step is the study's 2.5 / steps of epsilon
+    for name, norm, eps, steps, targeted in [("linf", "linf", 0.03, 10, False), ("l2", "l2", 0.5, 10, False),
+                                             ("linf_targeted", "linf", 0.05, 8, True)]:
+        goal = (y0 + 1) % 3 if targeted else y0
+        adv = pgd(x0, goal, eps, steps, 2.5 / steps * eps, norm, targeted)
+        np.save(os.path.join(OUT, f"attack_{name}.npy"), adv.numpy().astype(np.float32))
+        f.write(f"{name} pgd-{norm} {eps} {steps} {int(targeted)}\n")
 print("fixtures written to", OUT)
