@@ -162,7 +162,9 @@ std::pair<DLManagedTensor*, DLManagedTensor*> LiveModel::vjp(const DLTensor& ima
     throw PluginError(c.describe() + ": the VJP's gradient does not have the images' shape");
   if (head_) y = hc.logits;
   // ∂x_norm/∂x = 1 / std, per channel.
-  return {at::toDLPack(y.to(at::kFloat).flatten(1).contiguous()), at::toDLPack((g.to(at::kFloat) * norm.inv_std).contiguous())};
+  g = g.to(at::kFloat).contiguous();
+  g.mul_(norm.inv_std);  // in place: the model handed this tensor over
+  return {at::toDLPack(y.to(at::kFloat).flatten(1).contiguous()), at::toDLPack(g)};
 }
 
 }  // namespace grhost::analyse

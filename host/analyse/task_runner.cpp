@@ -241,6 +241,7 @@ grhost_results TaskRunner::run_live(const plan::Job& job) {
     hd.plugin = attack.component->id.c_str();
     hd.context = &attack_instance(attack);
     hd.perturb = &perturb_call;
+    hd.per_image_epsilon = attack.component->attack.per_image_epsilon;
     handles.push_back(hd);
   }
   std::vector<const grhost_attack_handle*> handle_ptrs;

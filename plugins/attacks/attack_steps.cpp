@@ -34,44 +34,36 @@ std::vector<float> cross_entropy_cotangent(const float* logits, int64_t n, int64
   return out;
 }
 
-void step(Batch& x, const Batch& g, Norm norm, double step_size, double sign) {
-  for (int64_t i = 0; i < x.n; ++i) {
-    float* xi = x.row(i);
-    const float* gi = g.row(i);
-    if (norm == Norm::linf) {
-      const auto a = static_cast<float>(step_size * sign);
-      for (int64_t j = 0; j < x.dim; ++j) xi[j] += gi[j] > 0 ? a : gi[j] < 0 ? -a : 0.0f;
-    } else {
-      const auto a = static_cast<float>(step_size * sign / std::max(l2_norm(gi, x.dim), 1e-12));
-      for (int64_t j = 0; j < x.dim; ++j) xi[j] += a * gi[j];
-    }
-  }
-}
-
-void project(Batch& x, const Batch& x0, Norm norm, double epsilon, float lower, float upper) {
-  const auto eps = static_cast<float>(epsilon);
+void step_and_project(Batch& x, const Batch& x0, const float* g, Norm norm, const std::vector<double>& step_size,
+                      double sign, const std::vector<double>& epsilon, float lower, float upper) {
   std::vector<float> d(static_cast<size_t>(x.dim));
   for (int64_t i = 0; i < x.n; ++i) {
+    const auto eps = static_cast<float>(epsilon[static_cast<size_t>(i)]);
     float* xi = x.row(i);
     const float* oi = x0.row(i);
-    for (int64_t j = 0; j < x.dim; ++j) d[static_cast<size_t>(j)] = xi[j] - oi[j];
+    const float* gi = g + i * x.dim;
     if (norm == Norm::linf) {
-      for (float& v : d) v = std::clamp(v, -eps, eps);
-    } else {
-      const double len = l2_norm(d.data(), x.dim);
-      const auto f = static_cast<float>(std::min(1.0, epsilon / std::max(len, 1e-12)));
-      for (float& v : d) v *= f;
+      const auto a = static_cast<float>(step_size[static_cast<size_t>(i)] * sign);
+      for (int64_t j = 0; j < x.dim; ++j) {
+        const float moved = xi[j] + (gi[j] > 0 ? a : gi[j] < 0 ? -a : 0.0f);
+        xi[j] = std::clamp(oi[j] + std::clamp(moved - oi[j], -eps, eps), lower, upper);
+      }
+      continue;
     }
-    for (int64_t j = 0; j < x.dim; ++j) xi[j] = std::clamp(oi[j] + d[static_cast<size_t>(j)], lower, upper);
+    const auto a = static_cast<float>(step_size[static_cast<size_t>(i)] * sign / std::max(l2_norm(gi, x.dim), 1e-12));
+    for (int64_t j = 0; j < x.dim; ++j) d[static_cast<size_t>(j)] = xi[j] + a * gi[j] - oi[j];
+    const auto f = static_cast<float>(std::min(1.0, epsilon[static_cast<size_t>(i)] / std::max(l2_norm(d.data(), x.dim), 1e-12)));
+    for (int64_t j = 0; j < x.dim; ++j) xi[j] = std::clamp(oi[j] + d[static_cast<size_t>(j)] * f, lower, upper);
   }
 }
 
-Batch random_start(const Batch& x0, Norm norm, double epsilon, float lower, float upper, uint64_t seed) {
+Batch random_start(const Batch& x0, Norm norm, const std::vector<double>& eps, float lower, float upper, uint64_t seed) {
   Batch x = x0;
   std::mt19937_64 gen(seed);
   std::vector<double> u(static_cast<size_t>(x.dim + 2));
   for (int64_t i = 0; i < x.n; ++i) {
     float* xi = x.row(i);
+    const double epsilon = eps[static_cast<size_t>(i)];
     if (norm == Norm::linf) {
       std::uniform_real_distribution<double> uniform(-epsilon, epsilon);
       for (int64_t j = 0; j < x.dim; ++j) xi[j] += static_cast<float>(uniform(gen));

@@ -25,15 +25,17 @@ struct Batch {
 /// for n x k logits. Throws std::invalid_argument for a label outside [0, k).
 std::vector<float> cross_entropy_cotangent(const float* logits, int64_t n, int64_t k, const int64_t* labels);
 
-/// x += step · direction(g) per image: sign(g) for L∞, g / max(‖g‖₂, 1e-12) for L2.
-void step(Batch& x, const Batch& g, Norm norm, double step_size, double sign);
+/// One PGD step per image i, in place: x ← clip(x0 + Π_εᵢ(x + αᵢ · direction(g) − x0))
+/// with direction sign(g) for L∞ and g / max(‖g‖₂, 1e-12) for L2, the
+/// projection Π_εᵢ onto the norm's ball of radius epsilon[i], and the clip
+/// to [lower, upper]. `g` holds n x dim values; `sign` is +1 to ascend, −1
+/// to descend; step_size and epsilon have one entry per image.
+void step_and_project(Batch& x, const Batch& x0, const float* g, Norm norm, const std::vector<double>& step_size,
+                      double sign, const std::vector<double>& epsilon, float lower, float upper);
 
-/// x = x0 + Π_ε(x − x0) per image, then clipped to [lower, upper].
-void project(Batch& x, const Batch& x0, Norm norm, double epsilon, float lower, float upper);
-
-/// x0 plus a uniform draw from each image's ε-ball (L∞: a cube; L2: the ball,
-/// as the first dim coordinates of a uniform point on the sphere in dim + 2
-/// dimensions), clipped to [lower, upper].
-Batch random_start(const Batch& x0, Norm norm, double epsilon, float lower, float upper, uint64_t seed);
+/// x0 plus a uniform draw from each image's ball of radius epsilon[i] (L∞:
+/// a cube; L2: the ball, as the first dim coordinates of a uniform point on
+/// the sphere in dim + 2 dimensions), clipped to [lower, upper].
+Batch random_start(const Batch& x0, Norm norm, const std::vector<double>& epsilon, float lower, float upper, uint64_t seed);
 
 }  // namespace grhost::attacks

@@ -8,7 +8,9 @@
 
 #include <grhost/plugin.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <stdexcept>
 
 namespace {
@@ -30,7 +32,13 @@ DLManagedTensor* gradient_attack(const grhost::Differentiable& model, const grho
   const int64_t n = images.size(0), dim = images.numel() / std::max<int64_t>(n, 1);
   if (labels.size(0) != n)
     throw grhost::Error(std::to_string(n) + " images but " + std::to_string(labels.size(0)) + " labels");
-  if (!std::isfinite(rq.epsilon) || rq.epsilon < 0) throw grhost::Error("epsilon must be finite and >= 0");
+  // One budget per image: the request's, or its list (a batch attacked at several budgets at once).
+  std::vector<double> eps(static_cast<size_t>(n), rq.epsilon);
+  if (rq.struct_size >= offsetof(grhost_attack_request, epsilons) + sizeof(rq.epsilons) && rq.epsilons != nullptr)
+    eps.assign(rq.epsilons, rq.epsilons + n);
+  for (int64_t i = 0; i < n; ++i)
+    if (!std::isfinite(eps[static_cast<size_t>(i)]) || eps[static_cast<size_t>(i)] < 0)
+      throw grhost::Error("epsilon must be finite and >= 0 (image " + std::to_string(i) + ")");
   if (!(rq.lower < rq.upper)) throw grhost::Error("the pixel bounds must have lower < upper");
   Batch x0{n, dim, std::vector<float>(images.data(), images.data() + images.numel())};
   for (size_t i = 0; i < x0.values.size(); ++i)
@@ -39,13 +47,13 @@ DLManagedTensor* gradient_attack(const grhost::Differentiable& model, const grho
                           std::to_string(rq.lower) + ", " + std::to_string(rq.upper) + "]");
   std::vector<int64_t> shape = {n, images.size(1), images.size(2), images.size(3)};
   // ε = 0 leaves every image where it is (the projection undoes each step).
-  if (rq.epsilon == 0) return grhost::to_dlpack(std::move(x0.values), shape);
+  if (std::all_of(eps.begin(), eps.end(), [](double e) { return e == 0; })) return grhost::to_dlpack(std::move(x0.values), shape);
 
-  Batch x = s.random_start ? grhost::attacks::random_start(x0, s.norm, rq.epsilon, rq.lower, rq.upper, rq.seed) : x0;
-  const double alpha = s.abs_stepsize > 0 ? s.abs_stepsize : s.rel_stepsize * rq.epsilon;
+  Batch x = s.random_start ? grhost::attacks::random_start(x0, s.norm, eps, rq.lower, rq.upper, rq.seed) : x0;
+  std::vector<double> alpha(eps.size());
+  for (size_t i = 0; i < eps.size(); ++i) alpha[i] = s.abs_stepsize > 0 ? s.abs_stepsize : s.rel_stepsize * eps[i];
   const double ascent = rq.targeted ? -1.0 : 1.0;  // towards the target: descend its loss
   const int64_t* y = labels.data();
-  Batch g{n, dim, {}};
   for (int64_t k = 0; k < s.steps; ++k) {
     DLTensor xt = grhost::borrow(x.values.data(), shape.data(), 4);
     auto [logits, grad] = model.logits_vjp(xt, [&](const DLTensor& out) {
@@ -59,9 +67,7 @@ DLManagedTensor* gradient_attack(const grhost::Differentiable& model, const grho
     });
     grhost::View<float> gv(&grad->dl_tensor, 4, "the model's input gradient");
     if (gv.numel() != n * dim) throw grhost::Error("the model's input gradient does not have the images' shape");
-    g.values.assign(gv.data(), gv.data() + gv.numel());
-    grhost::attacks::step(x, g, s.norm, alpha, ascent);
-    grhost::attacks::project(x, x0, s.norm, rq.epsilon, rq.lower, rq.upper);
+    grhost::attacks::step_and_project(x, x0, gv.data(), s.norm, alpha, ascent, eps, rq.lower, rq.upper);
   }
   return grhost::to_dlpack(std::move(x.values), shape);
 }
@@ -92,6 +98,7 @@ class PgdLinf : public grhost::Attack {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "projected gradient descent in the L-infinity ball (foolbox LinfPGD)";
   static std::vector<grhost::OptionSpec> options() { return pgd_options(); }
+  static constexpr bool per_image_epsilon = true;
   explicit PgdLinf(const grhost::Options& o) : schedule_(pgd_schedule(o, Norm::linf)) {}
   DLManagedTensor* perturb(const grhost::Differentiable& model, const grhost_attack_request& rq) override {
     return gradient_attack(model, rq, schedule_);
@@ -107,6 +114,7 @@ class PgdL2 : public grhost::Attack {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "projected gradient descent in the L2 ball (foolbox L2PGD)";
   static std::vector<grhost::OptionSpec> options() { return pgd_options(); }
+  static constexpr bool per_image_epsilon = true;
   explicit PgdL2(const grhost::Options& o) : schedule_(pgd_schedule(o, Norm::l2)) {}
   DLManagedTensor* perturb(const grhost::Differentiable& model, const grhost_attack_request& rq) override {
     return gradient_attack(model, rq, schedule_);
@@ -122,9 +130,10 @@ class Fgsm : public grhost::Attack {
   static constexpr const char* version = "1.0.0";
   static constexpr const char* description = "fast gradient sign method: one L-infinity step of size epsilon (foolbox FGSM)";
   static std::vector<grhost::OptionSpec> options() { return {}; }
+  static constexpr bool per_image_epsilon = true;
   explicit Fgsm(const grhost::Options&) {}
   DLManagedTensor* perturb(const grhost::Differentiable& model, const grhost_attack_request& rq) override {
-    Schedule s;
+    Schedule s;  // α = ε: one full step
     s.steps = 1;
     s.rel_stepsize = 1.0;
     return gradient_attack(model, rq, s);

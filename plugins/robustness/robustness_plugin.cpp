@@ -5,7 +5,11 @@
 // wrong count as successes at every epsilon (foolbox's convention);
 // targeted, a success is a prediction equal to the target
 // (label + target_offset) mod C. Both rates are reported over all images
-// and over the images the model classifies correctly.
+// and over the images the model classifies correctly. Untargeted, only the
+// images the model classifies correctly are attacked: the rest are
+// successes already, so attacking them would change no number. At
+// epsilon 0 no attack runs: the clean predictions decide. Attacks that take
+// a budget per image get several epsilons of a batch in one call.
 #include <grhost/plugin.hpp>
 
 #include <algorithm>
@@ -52,7 +56,12 @@ class Robustness : public grhost::Task {
         grhost::option_string("split", "", "the split attacked; empty: the dataset's test split"),
         grhost::option_bool("targeted", "false", "towards (label + target_offset) mod classes instead of away from the label"),
         grhost::option_int("target_offset", "1", "the target's offset from the label (the study: 800 of 1000)").min(1),
-        grhost::option_int("batch_size", "10", "images per attack call (the study: 10)").min(1).max(65536),
+        grhost::option_int("batch_size", "10", "images read and attacked together (the study: 10)").min(1).max(65536),
+        grhost::option_int("max_batch", "40",
+                           "rows per attack call for attacks that take a budget per image (pgd-linf, pgd-l2, fgsm): "
+                           "a batch's images at several epsilons are attacked in one call up to this many rows "
+                           "(larger calls use the cores and devices better); 0: one call per epsilon")
+            .min(0).max(65536),
     };
   }
 
@@ -63,7 +72,8 @@ class Robustness : public grhost::Task {
         split_(o.get_string("split")),
         targeted_(o.get_bool("targeted")),
         offset_(o.get_int("target_offset")),
-        batch_(o.get_int("batch_size")) {
+        batch_(o.get_int("batch_size")),
+        max_batch_(o.get_int("max_batch")) {
     if (epsilons_.empty()) throw grhost::Error("epsilons lists no value");
   }
 
@@ -86,8 +96,9 @@ class Robustness : public grhost::Task {
     std::vector<std::vector<std::vector<int64_t>>> success(
         static_cast<size_t>(n_att), std::vector<std::vector<int64_t>>(static_cast<size_t>(n_eps), std::vector<int64_t>(static_cast<size_t>(n))));
     std::vector<int64_t> clean_correct(static_cast<size_t>(n));
-    const int64_t total_calls = ((n + batch_ - 1) / batch_) * n_att * n_eps;
-    int64_t calls = 0;
+    // Progress in attacked (image, epsilon) rows; the rows found not to need an attack count at the end.
+    int64_t total_rows = 0, done_rows = 0;
+    for (double eps : epsilons_) total_rows += eps > 0 ? n * n_att : 0;
     const std::string progress = e.model + " × " + in.dataset + " attacks";
 
     for (int64_t begin = 0; begin < n; begin += batch_) {
@@ -105,31 +116,71 @@ class Robustness : public grhost::Task {
       const std::vector<int64_t> clean = predictions(model.logits(images->dl_tensor), count, classes);
       for (int64_t i = 0; i < count; ++i) clean_correct[static_cast<size_t>(begin + i)] = clean[static_cast<size_t>(i)] == y[static_cast<size_t>(i)];
 
-      int64_t goal_shape[1] = {count};
-      const DLTensor goal_t = grhost::borrow(goal.data(), goal_shape, 1);
+      // Untargeted, an image the model already gets wrong is a success at
+      // every epsilon whatever the attack does: only the others are attacked.
+      std::vector<int64_t> attacked;
+      for (int64_t i = 0; i < count; ++i)
+        if (targeted_ || clean[static_cast<size_t>(i)] == y[static_cast<size_t>(i)]) attacked.push_back(i);
+      grhost::View<float> pixels_v(&images->dl_tensor, 4, "pixels");
       for (int64_t a = 0; a < n_att; ++a) {
+        const grhost::AttackHandle& attack = in.attacks[static_cast<size_t>(a)];
+        // The rows to attack, (epsilon k, image i), in groups of one model call.
+        std::vector<std::vector<std::pair<int64_t, int64_t>>> groups;
         for (int64_t k = 0; k < n_eps; ++k) {
-          grhost_attack_request rq{};
-          rq.struct_size = sizeof(rq);
-          rq.images = &images->dl_tensor;
-          rq.labels = &goal_t;
-          rq.targeted = targeted_ ? 1 : 0;
-          rq.epsilon = epsilons_[static_cast<size_t>(k)];
-          rq.lower = 0.0f;
-          rq.upper = 1.0f;
-          rq.seed = draw_seed(in.seed, begin, a, k);
-          grhost::Managed adv = in.attacks[static_cast<size_t>(a)].perturb(model, rq);
-          check_adversarial(adv, images->dl_tensor, in.attacks[static_cast<size_t>(a)].id());
-          const std::vector<int64_t> pred = predictions(model.logits(adv->dl_tensor), count, classes);
+          auto& hits = success[static_cast<size_t>(a)][static_cast<size_t>(k)];
           for (int64_t i = 0; i < count; ++i) {
             const auto u = static_cast<size_t>(i);
-            const bool hit = targeted_ ? pred[u] == goal[u] : (pred[u] != y[u] || clean[u] != y[u]);
-            success[static_cast<size_t>(a)][static_cast<size_t>(k)][static_cast<size_t>(begin + i)] = hit;
+            // ε = 0 leaves the images as they are: their clean predictions decide.
+            hits[static_cast<size_t>(begin) + u] = targeted_ ? clean[u] == goal[u] : clean[u] != y[u];
           }
-          out.progress(progress, ++calls, total_calls);
+          if (epsilons_[static_cast<size_t>(k)] == 0 || attacked.empty()) continue;
+          // An attack that takes a budget per image gets several epsilons in one call.
+          const bool pack = attack.per_image_epsilon() && max_batch_ > 0 && !groups.empty() &&
+                            groups.back().size() + attacked.size() <= static_cast<size_t>(max_batch_);
+          if (!pack) groups.emplace_back();
+          for (int64_t i : attacked) groups.back().emplace_back(k, i);
+        }
+        for (size_t gi = 0; gi < groups.size(); ++gi) {
+          const auto& rows = groups[gi];
+          const auto m = static_cast<int64_t>(rows.size());
+          const int64_t per_image = pixels_v.numel() / count;
+          std::vector<float> sub_pixels;
+          std::vector<int64_t> sub_goal;
+          std::vector<double> sub_eps;
+          for (const auto& [k, i] : rows) {
+            sub_pixels.insert(sub_pixels.end(), pixels_v.data() + i * per_image, pixels_v.data() + (i + 1) * per_image);
+            sub_goal.push_back(goal[static_cast<size_t>(i)]);
+            sub_eps.push_back(epsilons_[static_cast<size_t>(k)]);
+          }
+          int64_t sub_shape[4] = {m, pixels_v.size(1), pixels_v.size(2), pixels_v.size(3)};
+          int64_t goal_shape[1] = {m};
+          const DLTensor sub_images = grhost::borrow(sub_pixels.data(), sub_shape, 4);
+          const DLTensor goal_t = grhost::borrow(sub_goal.data(), goal_shape, 1);
+          grhost_attack_request rq{};
+          rq.struct_size = sizeof(rq);
+          rq.images = &sub_images;
+          rq.labels = &goal_t;
+          rq.targeted = targeted_ ? 1 : 0;
+          rq.epsilon = *std::max_element(sub_eps.begin(), sub_eps.end());
+          rq.epsilons = attack.per_image_epsilon() ? sub_eps.data() : nullptr;
+          rq.lower = 0.0f;
+          rq.upper = 1.0f;
+          rq.seed = draw_seed(in.seed, begin, a, static_cast<int64_t>(gi));
+          grhost::Managed adv = attack.perturb(model, rq);
+          check_adversarial(adv, sub_images, attack.id());
+          const std::vector<int64_t> pred = predictions(model.logits(adv->dl_tensor), m, classes);
+          for (int64_t r = 0; r < m; ++r) {
+            const auto [k, i] = rows[static_cast<size_t>(r)];
+            const auto u = static_cast<size_t>(i), p = static_cast<size_t>(r);
+            success[static_cast<size_t>(a)][static_cast<size_t>(k)][static_cast<size_t>(begin) + u] =
+                targeted_ ? pred[p] == goal[u] : pred[p] != y[u];
+          }
+          done_rows += m;
+          out.progress(progress, done_rows, total_rows);
         }
       }
     }
+    out.progress(progress, total_rows, total_rows);
 
     const int64_t correct = std::accumulate(clean_correct.begin(), clean_correct.end(), int64_t{0});
     grhost::Row acc;
@@ -206,7 +257,7 @@ class Robustness : public grhost::Task {
   int64_t samples_, sample_seed_;
   std::string split_;
   bool targeted_;
-  int64_t offset_, batch_;
+  int64_t offset_, batch_, max_batch_;
 };
 
 }  // namespace

@@ -102,11 +102,12 @@ class LinearModelAttack : public ::testing::Test {
   }
 
   std::vector<float> attack(const std::string& id, const std::string& options, double epsilon, bool targeted,
-                            const std::vector<int64_t>& goal) {
+                            const std::vector<int64_t>& goal, const std::vector<double>& per_image = {}) {
     auto a = make_component(GRHOST_KIND_ATTACK, id, options);
     DLTensor images = grhost::borrow(x.data(), shape, 4);
     DLTensor y = grhost::borrow(goal.data(), label_shape, 1);
-    grhost_attack_request rq{sizeof(rq), &images, &y, targeted ? 1 : 0, epsilon, 0.0f, 1.0f, 7};
+    grhost_attack_request rq{sizeof(rq), &images, &y, targeted ? 1 : 0, epsilon, 0.0f, 1.0f, 7,
+                             per_image.empty() ? nullptr : per_image.data()};
     DLManagedTensor* out = nullptr;
     plugins::call_plugin(a->component(), "perturb", [&] { return a->component().attack.perturb(a->instance->raw(), &diff, &rq, &out); });
     plugins::ManagedTensor owned(out);
@@ -175,6 +176,16 @@ TEST_F(LinearModelAttack, OnePgdL2StepFollowsTheNormalisedGradient) {
 TEST_F(LinearModelAttack, OnePgdL2StepIsProjectedOntoTheBall) {
   expect_images(attack("pgd-l2", "{steps: 1, abs_stepsize: 1.0, random_start: false}", 0.3, false, labels),
                 expected(true, 1.0, 0.3, false, labels));
+}
+
+TEST_F(LinearModelAttack, OneBudgetPerImageIsEachImagesOwnAttack) {
+  // Image 0 at ε = 0.01 and image 1 at ε = 0.04 in one call: each as if attacked alone.
+  const std::vector<float> both = attack("pgd-linf", "{steps: 1, random_start: false}", 0.04, false, labels, {0.01, 0.04});
+  const std::vector<double> small = expected(false, 0.025, 0.01, false, labels), large = expected(false, 0.1, 0.04, false, labels);
+  std::vector<double> want(small.begin(), small.begin() + kDim);
+  want.insert(want.end(), large.begin() + kDim, large.end());
+  expect_images(both, want);
+  EXPECT_EQ(model.calls, 1);
 }
 
 TEST_F(LinearModelAttack, EpsilonZeroReturnsTheImagesWithoutCallingTheModel) {

@@ -109,8 +109,9 @@ TEST(AttackProperties, EveryImageIsWithinBoundsAndWithinEpsilon) {
   }
 }
 
-// success_rate rows of one attack, by epsilon, from results.csv.
-std::map<double, double> rates(const std::string& csv, const std::string& attack, std::string metric, double* clean) {
+// `metric` rows of one model and attack, by epsilon, from results.csv.
+std::map<double, double> rates(const std::string& csv, const std::string& model, const std::string& attack,
+                               const std::string& metric, double* clean) {
   std::map<double, double> out;
   std::istringstream in(csv);
   std::string line;
@@ -118,7 +119,7 @@ std::map<double, double> rates(const std::string& csv, const std::string& attack
     std::vector<std::string> f;
     std::stringstream ss(line);
     for (std::string cell; std::getline(ss, cell, ',');) f.push_back(cell);
-    if (f.size() < 9) continue;
+    if (f.size() < 9 || f[0] != model) continue;
     if (f[6] == "clean_accuracy") *clean = std::stod(f[8]);
     const std::string prefix = "attack=" + attack + ";epsilon=";
     if (f[6] == metric && f[5].rfind(prefix, 0) == 0) out[std::stod(f[5].substr(prefix.size()))] = std::stod(f[8]);
@@ -131,12 +132,14 @@ TEST(RobustnessRun, SuccessRisesWithEpsilonAndStartsAtTheCleanErrorRate) {
   std::ifstream acc_file(fixture("attack_clean_accuracy.txt"));
   double python_clean = -1;
   acc_file >> python_clean;
-  std::string options = kModelOptions;
+  std::string options = kModelOptions, untrained = kModelOptions;
   options.replace(options.find("FILE"), 4, fixture("small_cnn_trained.pt"));
+  untrained.replace(untrained.find("FILE"), 4, fixture("small_cnn.pt"));
   write_text(dir / "m.yaml", "seed: 5\nthreads: 2\ncache: cache\n"
                              "datasets:\n  - {id: blobs, plugin: idx, options: {root: " + fixture("attack_idx") +
                                  ", classes: [a, b, c]}}\n"
                                  "models:\n  - {id: cnn, plugin: torchscript, options: " + options + "}\n"
+                                 "  - {id: untrained, plugin: torchscript, options: " + untrained + "}\n"
                              "attacks:\n  - {plugin: pgd-linf, options: {steps: 10}}\n  - {plugin: pgd-l2, options: {steps: 10}}\n"
                              // Budgets where 10 steps of 2.5 ε / 10 converge: at ε = 1 such L∞ steps
                              // (0.25 a pixel) overshoot, and success may fall.
@@ -149,7 +152,7 @@ TEST(RobustnessRun, SuccessRisesWithEpsilonAndStartsAtTheCleanErrorRate) {
   const std::string csv = read_text(dir / "runs/experiment/results.csv");
   for (const std::string attack : {"pgd-linf", "pgd-l2"}) {
     double clean = -1;
-    const auto all = rates(csv, attack, "success_rate", &clean);
+    const auto all = rates(csv, "cnn", attack, "success_rate", &clean);
     ASSERT_EQ(all.size(), 8u) << csv;
     // The whole test split, as PyTorch classified it.
     EXPECT_DOUBLE_EQ(clean, python_clean);
@@ -160,7 +163,18 @@ TEST(RobustnessRun, SuccessRisesWithEpsilonAndStartsAtTheCleanErrorRate) {
       previous = rate;
     }
     EXPECT_EQ(all.rbegin()->second, 1.0) << attack << ": the largest budget fools the model on every image";
-    EXPECT_DOUBLE_EQ(rates(csv, attack, "success_rate_clean_correct", &clean).at(0), 0.0);
+    EXPECT_DOUBLE_EQ(rates(csv, "cnn", attack, "success_rate_clean_correct", &clean).at(0), 0.0);
+
+    // A model with random weights gets most images wrong: those count as
+    // successes at every epsilon (foolbox's convention), and only the others are attacked.
+    const auto rnd = rates(csv, "untrained", attack, "success_rate", &clean);
+    ASSERT_GT(clean, 0.0);
+    ASSERT_LT(clean, 1.0);
+    EXPECT_DOUBLE_EQ(rnd.at(0), 1.0 - clean);
+    for (const auto& [eps, rate] : rnd) EXPECT_GE(rate, 1.0 - clean - 1e-12) << attack << " at epsilon " << eps;
+    const auto on_correct = rates(csv, "untrained", attack, "success_rate_clean_correct", &clean);
+    for (const auto& [eps, rate] : rnd)
+      EXPECT_NEAR(rate, (1.0 - clean) + clean * on_correct.at(eps), 1e-12) << "the two rates must agree at epsilon " << eps;
   }
   EXPECT_TRUE(std::ifstream(dir / "runs/experiment/matrices/linf/blobs/cnn/robustness_pgd-linf.npy").good());
 }

@@ -84,6 +84,9 @@ class Attack {
   /// Same shape as request.images; within [lower, upper] and
   /// within request.epsilon of the images in the attack's norm.
   virtual DLManagedTensor* perturb(const Differentiable& model, const grhost_attack_request& request) = 0;
+  /// Redeclare as true in a subclass whose perturb reads request.epsilons
+  /// (one budget per image), so that tasks may attack several budgets at once.
+  static constexpr bool per_image_epsilon = false;
 };
 
 /// One model's features on the task's dataset (borrowed for the run() call).

@@ -232,6 +232,11 @@ typedef struct grhost_attack_request {
   double epsilon;         /* perturbation budget in the attack's norm */
   float lower, upper;     /* pixel bounds */
   uint64_t seed;          /* for random starts */
+  /** NULL: `epsilon` for every image. Otherwise one budget per image (N
+   *  entries; `epsilon` is then their maximum), so that one call attacks
+   *  a batch at several budgets. Only given to attacks whose table sets
+   *  per_image_epsilon. */
+  const double* epsilons;
 } grhost_attack_request;
 
 typedef struct grhost_attack_api {
@@ -240,6 +245,8 @@ typedef struct grhost_attack_api {
    *  [lower, upper] and within epsilon of the images. Required. */
   grhost_status* (*perturb)(grhost_instance* self, const grhost_differentiable* model,
                             const grhost_attack_request* request, DLManagedTensor** out);
+  /** Non-zero: perturb honours request->epsilons (one budget per image). */
+  int32_t per_image_epsilon;
 } grhost_attack_api;
 
 /** An attack a live-model task may run: an instance of an attack plugin as
@@ -251,6 +258,8 @@ typedef struct grhost_attack_handle {
   void* context;
   grhost_status* (*perturb)(void* context, const grhost_differentiable* model,
                             const grhost_attack_request* request, DLManagedTensor** out);
+  /** The attack's per_image_epsilon: request->epsilons may be given. */
+  int32_t per_image_epsilon;
 } grhost_attack_handle;
 
 /** Images of the job's dataset for a live-model task: decoded and resized

@@ -92,6 +92,8 @@ class AttackHandle {
   explicit AttackHandle(const grhost_attack_handle& raw) : raw_(raw) {}
   std::string id() const { return raw_.id != nullptr ? raw_.id : ""; }
   std::string plugin() const { return raw_.plugin != nullptr ? raw_.plugin : ""; }
+  /// Whether perturb honours grhost_attack_request::epsilons.
+  bool per_image_epsilon() const { return raw_.per_image_epsilon != 0; }
   /// Adversarial images, same shape as request.images.
   Managed perturb(const Differentiable& model, const grhost_attack_request& request) const {
     DLManagedTensor* out = nullptr;

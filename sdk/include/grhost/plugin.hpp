@@ -218,7 +218,8 @@ const void* api_table() {
         GRHOST_DETAIL_OVERRIDES(T, embed_vjp) ? &model_embed_vjp<T> : nullptr};
     return &api;
   } else if constexpr (std::is_base_of_v<Attack, T>) {
-    static const grhost_attack_api api{sizeof(grhost_attack_api), &create<T>, &destroy<T>, &attack_perturb<T>};
+    static const grhost_attack_api api{sizeof(grhost_attack_api), &create<T>, &destroy<T>, &attack_perturb<T>,
+                                       T::per_image_epsilon ? 1 : 0};
     return &api;
   } else {
     static_assert(std::is_base_of_v<Task, T>, "a component derives from grhost::Dataset, Model, Attack or Task");
