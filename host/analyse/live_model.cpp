@@ -28,19 +28,6 @@ at::Tensor take(DLManagedTensor* m, const std::string& what) {
   return at::fromDLPack(m);  // runs m's deleter when the tensor goes
 }
 
-// A C++ error in a host callback becomes a status for the plugin that called.
-template <class Body>
-grhost_status* guarded(Body&& body) noexcept {
-  try {
-    body();
-    return nullptr;
-  } catch (const std::exception& e) {
-    return plugins::make_status(GRHOST_INTERNAL, e.what());
-  } catch (...) {
-    return plugins::make_status(GRHOST_INTERNAL, "unknown exception in the host's live model");
-  }
-}
-
 // The features' cotangent from the logits' one, through the head: the head's
 // logits go to the attack's cotangent function, and Gᵀ·W comes back.
 struct HeadCotangent {
@@ -50,7 +37,7 @@ struct HeadCotangent {
 };
 
 grhost_status* head_cotangent(void* context, const DLTensor* features, DLManagedTensor** out) {
-  return guarded([&] {
+  return plugins::status_of([&] {
     auto* hc = static_cast<HeadCotangent*>(context);
     const LinearHead& h = *hc->head;
     at::Tensor f = view_of(*features, 2, "the model's features");
@@ -95,12 +82,12 @@ LiveModel::LiveModel(plugins::Instance& model, std::string model_id, const grhos
 }
 
 grhost_status* LiveModel::logits_call(void* self, const DLTensor* images, DLManagedTensor** out) {
-  return guarded([&] { *out = static_cast<LiveModel*>(self)->logits(*images); });
+  return plugins::status_of([&] { *out = static_cast<LiveModel*>(self)->logits(*images); });
 }
 
 grhost_status* LiveModel::vjp_call(void* self, const DLTensor* images, const grhost_cotangent_fn* cotangent,
                                    DLManagedTensor** logits, DLManagedTensor** grad) {
-  return guarded([&] {
+  return plugins::status_of([&] {
     if (cotangent == nullptr || cotangent->compute == nullptr) throw UserError("logits_vjp without a cotangent function");
     auto r = static_cast<LiveModel*>(self)->vjp(*images, *cotangent);
     *logits = r.first;

@@ -41,20 +41,8 @@ int64_t PixelSource::split_index(const char* split) const {
   return it->second;
 }
 
-namespace {
-template <class Body>
-grhost_status* guarded(Body&& body) noexcept {
-  try {
-    body();
-    return nullptr;
-  } catch (const std::exception& e) {
-    return plugins::make_status(GRHOST_INVALID_ARGUMENT, e.what());
-  }
-}
-}  // namespace
-
 grhost_status* PixelSource::size_call(void* self, const char* split, int64_t* out) {
-  return guarded([&] {
+  return plugins::status_of([&] {
     auto* p = static_cast<PixelSource*>(self);
     const plugins::Component& c = p->dataset_.component();
     const int64_t s = p->split_index(split);
@@ -64,7 +52,7 @@ grhost_status* PixelSource::size_call(void* self, const char* split, int64_t* ou
 
 grhost_status* PixelSource::read_call(void* self, const char* split, const int64_t* indices, int64_t count,
                                       DLManagedTensor** images, DLManagedTensor** labels) {
-  return guarded([&] {
+  return plugins::status_of([&] {
     auto* p = static_cast<PixelSource*>(self);
     const plugins::Component& c = p->dataset_.component();
     const int64_t s = p->split_index(split);

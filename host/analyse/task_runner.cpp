@@ -155,9 +155,14 @@ grhost_results TaskRunner::run(const plan::Job& job) {
   }
   std::vector<const grhost_task_entry*> entry_ptrs;
   for (const auto& e : entries) entry_ptrs.push_back(&e);
+  return call_task(job, entry_ptrs, {});
+}
+
+grhost_results TaskRunner::call_task(const plan::Job& job, const std::vector<const grhost_task_entry*>& entries,
+                                     const std::vector<const grhost_attack_handle*>& attacks) {
+  const extract::DatasetInfo& info = store_.info(*job.dataset);
   std::vector<const char*> names;
   for (const auto& n : info.class_names) names.push_back(n.c_str());
-
   grhost_task_input input{};
   input.struct_size = sizeof(input);
   input.dataset = job.dataset->id.c_str();
@@ -165,13 +170,11 @@ grhost_results TaskRunner::run(const plan::Job& job) {
   input.class_names = names.data();
   input.seed = seed_;
   input.threads = threads_;
-  input.num_entries = static_cast<int64_t>(entry_ptrs.size());
-  input.entries = entry_ptrs.data();
+  input.num_entries = static_cast<int64_t>(entries.size());
+  input.entries = entries.data();
+  input.num_attacks = static_cast<int64_t>(attacks.size());
+  input.attacks = attacks.data();
 
-  return call_task(job, input);
-}
-
-grhost_results TaskRunner::call_task(const plan::Job& job, const grhost_task_input& input) {
   grhost_results results;
   results.task = job.task->id;
   results.plugin = job.task->component->id;
@@ -230,7 +233,6 @@ grhost_results TaskRunner::run_live(const plan::Job& job) {
   e.family = m.family.c_str();
   e.live_model = &live.raw();
   e.pixels = &pixels.raw();
-  const grhost_task_entry* entries[] = {&e};
 
   std::vector<grhost_attack_handle> handles;
   for (const std::string& a : job.task->attacks) {
@@ -246,22 +248,7 @@ grhost_results TaskRunner::run_live(const plan::Job& job) {
   }
   std::vector<const grhost_attack_handle*> handle_ptrs;
   for (const auto& hd : handles) handle_ptrs.push_back(&hd);
-
-  const extract::DatasetInfo& di = store_.info(*job.dataset);
-  std::vector<const char*> names;
-  for (const auto& n : di.class_names) names.push_back(n.c_str());
-  grhost_task_input input{};
-  input.struct_size = sizeof(input);
-  input.dataset = job.dataset->id.c_str();
-  input.num_classes = di.num_classes;
-  input.class_names = names.data();
-  input.seed = seed_;
-  input.threads = threads_;
-  input.num_entries = 1;
-  input.entries = entries;
-  input.num_attacks = static_cast<int64_t>(handle_ptrs.size());
-  input.attacks = handle_ptrs.data();
-  return call_task(job, input);
+  return call_task(job, {&e}, handle_ptrs);
 }
 
 }  // namespace grhost::analyse

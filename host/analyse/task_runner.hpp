@@ -32,7 +32,9 @@ class TaskRunner {
   plugins::Instance& task_instance(const manifest::Entry& task);
   plugins::Instance& attack_instance(const manifest::Entry& attack);
   const manifest::Entry& attack_entry(const std::string& id) const;
-  grhost_results call_task(const plan::Job& job, const grhost_task_input& input);
+  /// The task's run() on these entries (and attacks, for live-model tasks).
+  grhost_results call_task(const plan::Job& job, const std::vector<const grhost_task_entry*>& entries,
+                           const std::vector<const grhost_attack_handle*>& attacks);
   /// A live-model job: the model as a differentiable, the dataset as pixels.
   grhost_results run_live(const plan::Job& job);
   std::optional<struct LinearHead> head_for(const manifest::Entry& model, const plan::Job& job, const grhost_model_info& info);

@@ -92,14 +92,18 @@ Schedule pgd_schedule(const grhost::Options& o, Norm norm) {
   return s;
 }
 
-class PgdLinf : public grhost::Attack {
+// PGD in the norm N: the two differ in their ids and their norm only.
+template <Norm N>
+class Pgd : public grhost::Attack {
  public:
-  static constexpr const char* id = "pgd-linf";
+  static constexpr const char* id = N == Norm::linf ? "pgd-linf" : "pgd-l2";
   static constexpr const char* version = "1.0.0";
-  static constexpr const char* description = "projected gradient descent in the L-infinity ball (foolbox LinfPGD)";
+  static constexpr const char* description = N == Norm::linf
+                                                 ? "projected gradient descent in the L-infinity ball (foolbox LinfPGD)"
+                                                 : "projected gradient descent in the L2 ball (foolbox L2PGD)";
   static std::vector<grhost::OptionSpec> options() { return pgd_options(); }
   static constexpr bool per_image_epsilon = true;
-  explicit PgdLinf(const grhost::Options& o) : schedule_(pgd_schedule(o, Norm::linf)) {}
+  explicit Pgd(const grhost::Options& o) : schedule_(pgd_schedule(o, N)) {}
   DLManagedTensor* perturb(const grhost::Differentiable& model, const grhost_attack_request& rq) override {
     return gradient_attack(model, rq, schedule_);
   }
@@ -107,22 +111,8 @@ class PgdLinf : public grhost::Attack {
  private:
   Schedule schedule_;
 };
-
-class PgdL2 : public grhost::Attack {
- public:
-  static constexpr const char* id = "pgd-l2";
-  static constexpr const char* version = "1.0.0";
-  static constexpr const char* description = "projected gradient descent in the L2 ball (foolbox L2PGD)";
-  static std::vector<grhost::OptionSpec> options() { return pgd_options(); }
-  static constexpr bool per_image_epsilon = true;
-  explicit PgdL2(const grhost::Options& o) : schedule_(pgd_schedule(o, Norm::l2)) {}
-  DLManagedTensor* perturb(const grhost::Differentiable& model, const grhost_attack_request& rq) override {
-    return gradient_attack(model, rq, schedule_);
-  }
-
- private:
-  Schedule schedule_;
-};
+using PgdLinf = Pgd<Norm::linf>;
+using PgdL2 = Pgd<Norm::l2>;
 
 class Fgsm : public grhost::Attack {
  public:
