@@ -179,5 +179,47 @@ TEST(RobustnessRun, SuccessRisesWithEpsilonAndStartsAtTheCleanErrorRate) {
   EXPECT_TRUE(std::ifstream(dir / "runs/experiment/matrices/linf/blobs/cnn/robustness_pgd-linf.npy").good());
 }
 
+// The value of one row of results.csv: model, task, params and metric given.
+double row_value(const std::string& csv, const std::string& model, const std::string& task, const std::string& params,
+                 const std::string& metric) {
+  std::istringstream in(csv);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) f.push_back(cell);
+    if (f.size() >= 9 && f[0] == model && f[3] == task && f[5] == params && f[6] == metric) return std::stod(f[8]);
+  }
+  ADD_FAILURE() << "no row " << model << " " << task << " " << params << " " << metric << " in\n" << csv;
+  return NAN;
+}
+
+TEST(RobustnessRun, AModelWithoutLogitsIsAttackedThroughTheLinearProbesHead) {
+  TempDir dir;
+  std::string options = kModelOptions;
+  options.replace(options.find("FILE"), 4, fixture("small_cnn.pt"));
+  options.replace(options.find(", logits: forward"), 17, "");  // features only: no classifier
+  write_text(dir / "m.yaml", "seed: 2\nthreads: 2\ncache: cache\n"
+                             "datasets:\n  - {id: blobs, plugin: idx, options: {root: " + fixture("attack_idx") +
+                                 ", classes: [a, b, c]}}\n"
+                                 "models:\n  - {id: features-only, plugin: torchscript, options: " + options + "}\n"
+                             "attacks:\n  - {plugin: pgd-l2, options: {steps: 10}}\n"
+                             "tasks:\n  - plugin: linear-probe\n"
+                             "  - {plugin: robustness, options: {epsilons: [0, 0.5, 3, 20], samples: 0, batch_size: 20}}\n");
+  CommandResult r = run_grhost("run " + dir / "m.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("no logits; attacked through a linear head"), std::string::npos) << r.output;
+  const std::string csv = read_text(dir / "runs/experiment/results.csv");
+  // The head is the linear-probe task's own (default settings, same seed), so the
+  // attacked model's clean accuracy on the whole test split is the probe's.
+  const double probe = row_value(csv, "features-only", "linear-probe", "method=adam;selection=best-validation", "accuracy");
+  const double clean = row_value(csv, "features-only", "robustness", "images=60", "clean_accuracy");
+  EXPECT_DOUBLE_EQ(clean, probe);
+  EXPECT_DOUBLE_EQ(row_value(csv, "features-only", "robustness", "attack=pgd-l2;epsilon=0;targeted=false", "success_rate"),
+                   1.0 - clean);
+  // Gradients reach the pixels through the head and the model's embed_vjp.
+  EXPECT_GT(row_value(csv, "features-only", "robustness", "attack=pgd-l2;epsilon=20;targeted=false", "success_rate"),
+            1.0 - clean);
+}
+
 }  // namespace
 }  // namespace grhost::test
