@@ -179,7 +179,9 @@ grhost_results TaskRunner::call_task(const plan::Job& job, const std::vector<con
   results.task = job.task->id;
   results.plugin = job.task->component->id;
   results.dataset = job.dataset->id;
-  results.default_model = job.models.size() == 1 ? job.models[0]->id : "";
+  // Across-model tasks own their matrices and rows as a whole, even with one model.
+  const bool across = job.task->component->task.scope == GRHOST_SCOPE_ACROSS_MODELS;
+  results.default_model = job.models.size() == 1 && !across ? job.models[0]->id : "";
   results.default_split = job.dataset->test_split;
   plugins::Instance& inst = task_instance(*job.task);
   const plugins::Component& c = inst.component();

@@ -93,11 +93,14 @@ std::vector<int64_t> FeatureStore::dataset_labels(const manifest::Entry& dataset
 
 const SplitFeatures& FeatureStore::get(const manifest::Entry& model, const manifest::Entry& dataset,
                                        const std::string& split) {
-  const std::string key = model.id + "/" + dataset.id + "/" + split;
+  const plugins::Component& c = model_instance(model).component();
+  // A class-level model's vectors are the same for every split: asked once.
+  const std::string key = model.id + "/" + dataset.id + "/" + (c.class_level() ? "*" : split);
   auto found = features_.find(key);
   if (found != features_.end()) return found->second;
-  const plugins::Component& c = model_instance(model).component();
-  SplitFeatures sf = c.model.stored_features != nullptr ? stored(model, dataset, split) : extracted(model, dataset, split);
+  SplitFeatures sf = c.class_level()                     ? per_class(model, dataset)
+                     : c.model.stored_features != nullptr ? stored(model, dataset, split)
+                                                          : extracted(model, dataset, split);
   const std::string what = "model '" + model.id + "' features for dataset '" + dataset.id + "' split '" + split + "'";
   for (size_t i = 0; i < sf.features.size(); ++i) {
     if (!std::isfinite(sf.features[i]))
@@ -113,6 +116,36 @@ const SplitFeatures& FeatureStore::get(const manifest::Entry& model, const manif
                       " is negative; labels are class indices 0..C-1");
   sf.hash = Hasher().bytes(sf.features.data(), sf.features.size() * 4).u64(sf.dim).bytes(sf.labels.data(), sf.labels.size() * 8).hex();
   return features_.emplace(key, std::move(sf)).first->second;
+}
+
+SplitFeatures FeatureStore::per_class(const manifest::Entry& model, const manifest::Entry& dataset) {
+  if (dataset.classes.empty() && dataset.component == nullptr)
+    throw UserError("model '" + model.id + "' gives one vector per class name, but dataset '" + dataset.id +
+                    "' names no classes; give it 'classes' or a plugin that names them");
+  const DatasetInfo& di = info(dataset);
+  std::vector<const char*> names;
+  for (const std::string& n : di.class_names) names.push_back(n.c_str());
+  plugins::Instance& inst = model_instance(model);
+  const plugins::Component& c = inst.component();
+  DLManagedTensor* raw = nullptr;
+  plugins::call_plugin(c, "class_embeddings", [&] {
+    return c.model.class_embeddings(inst.raw(), dataset.id.c_str(), di.num_classes, names.data(), &raw);
+  });
+  plugins::ManagedTensor t(raw);
+  if (!t) throw PluginError(c.describe() + ": class_embeddings returned no tensor");
+  const DLTensor& f = t->dl_tensor;
+  if (f.device.device_type != kDLCPU || !compact(f) || f.ndim != 2 || f.dtype.code != kDLFloat || f.dtype.bits != 32 ||
+      f.shape[0] != di.num_classes)
+    throw PluginError(c.describe() + ": class_embeddings must return a float32 matrix of " +
+                      std::to_string(di.num_classes) + " rows (one per class of dataset '" + dataset.id + "'), got shape " +
+                      shape_text(f));
+  SplitFeatures sf;
+  sf.rows = f.shape[0];
+  sf.dim = f.shape[1];
+  const float* base = reinterpret_cast<const float*>(static_cast<const char*>(f.data) + f.byte_offset);
+  sf.features.assign(base, base + sf.rows * sf.dim);
+  for (int64_t k = 0; k < sf.rows; ++k) sf.labels.push_back(k);
+  return sf;
 }
 
 SplitFeatures FeatureStore::stored(const manifest::Entry& model, const manifest::Entry& dataset, const std::string& split) {
@@ -216,9 +249,11 @@ const DatasetInfo& FeatureStore::info(const manifest::Entry& dataset) {
   } else {
     // No names anywhere: classes are the labels seen in every model's splits.
     int64_t max_label = -1;
-    for (const auto& model : manifest_.models)
+    for (const auto& model : manifest_.models) {
+      if (model_instance(model).component().class_level()) continue;  // it needs the names itself
       for (const std::string& split : {dataset.train_split, dataset.test_split})
         for (int64_t y : get(model, dataset, split).labels) max_label = std::max(max_label, y);
+    }
     di.num_classes = max_label + 1;
     for (int64_t k = 0; k < di.num_classes; ++k) di.class_names.push_back(std::to_string(k));
   }

@@ -49,6 +49,9 @@ class FeatureStore {
   int64_t split_index(const manifest::Entry& dataset, const std::string& split);
 
  private:
+  /// A class-level model's vectors for the dataset's class names: one row a
+  /// class, labels 0..C-1, whatever the split.
+  SplitFeatures per_class(const manifest::Entry& model, const manifest::Entry& dataset);
   SplitFeatures stored(const manifest::Entry& model, const manifest::Entry& dataset, const std::string& split);
   SplitFeatures extracted(const manifest::Entry& model, const manifest::Entry& dataset, const std::string& split);
   std::vector<int64_t> dataset_labels(const manifest::Entry& dataset, const std::string& split);

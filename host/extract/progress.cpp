@@ -14,8 +14,9 @@ std::string clock_text(double seconds) {
 }
 }  // namespace
 
-Progress::Progress(std::string label, int64_t total, int64_t already_done, double log_every)
+Progress::Progress(std::string label, int64_t total, int64_t already_done, double log_every, std::string unit)
     : label_(std::move(label)),
+      unit_(std::move(unit)),
       total_(total),
       done_(already_done),
       start_done_(already_done),
@@ -47,8 +48,8 @@ void Progress::render(bool final) {
   const int width = 24;
   const int filled = total_ > 0 ? static_cast<int>(width * done_ / total_) : width;
   const std::string line =
-      fmt::format("{} [{}{}] {}/{} images, {:.1f} images/s, {} {}", label_, std::string(filled, '#'),
-                  std::string(width - filled, '.'), done_, total_, rate, final ? "took" : "ETA",
+      fmt::format("{} [{}{}] {}/{} {}, {:.1f} {}/s, {} {}", label_, std::string(filled, '#'),
+                  std::string(width - filled, '.'), done_, total_, unit_, rate, unit_, final ? "took" : "ETA",
                   clock_text(final ? elapsed : eta));
   if (tty_) {
     std::fprintf(stderr, "\r%s\033[K%s", line.c_str(), final ? "\n" : "");

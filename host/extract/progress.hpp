@@ -11,7 +11,9 @@ namespace grhost::extract {
 
 class Progress {
  public:
-  Progress(std::string label, int64_t total, int64_t already_done = 0, double log_every = 10.0);
+  /// `unit` names what is counted ("images"; a task's steps count "items").
+  Progress(std::string label, int64_t total, int64_t already_done = 0, double log_every = 10.0,
+           std::string unit = "images");
   /// `n` more items are done; thread-safe.
   void advance(int64_t n);
   /// Ends the bar with a summary line.
@@ -19,7 +21,7 @@ class Progress {
 
  private:
   void render(bool final);
-  std::string label_;
+  std::string label_, unit_;
   int64_t total_, done_, start_done_;
   double log_every_;
   bool tty_;

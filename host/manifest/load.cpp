@@ -291,7 +291,8 @@ class Loader {
     for (const Entry& d : m_.datasets) {
       if (d.component != nullptr) continue;
       for (const Entry& model : m_.models) {
-        if (model.component != nullptr && model.component->model.stored_features == nullptr)
+        if (model.component != nullptr && model.component->model.stored_features == nullptr &&
+            !model.component->class_level())
           diags_.error(model.plugin_pos, "model '" + model.id + "' computes features from images, but dataset '" + d.id +
                                              "' (line " + std::to_string(d.pos.line) +
                                              ") has no plugin to read images from; give it a 'plugin'");

@@ -13,8 +13,12 @@ std::vector<Job> make_plan(const manifest::Manifest& m) {
         jobs.push_back(std::move(j));
         continue;
       }
-      for (const auto& model : m.models)
+      for (const auto& model : m.models) {
+        // A language model's class vectors are no split of images' features:
+        // per-model tasks (few-shot, clustering, probes, attacks) leave it out.
+        if (model.component != nullptr && model.component->class_level()) continue;
         jobs.push_back(Job{&task, &dataset, {&model}, task.id + "/" + dataset.id + "/" + model.id});
+      }
     }
   }
   return jobs;

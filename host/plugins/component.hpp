@@ -34,6 +34,13 @@ struct Component {
   grhost_task_api task{};
 
   const std::string& file() const { return library->path; }
+  /// A model of language that offers only class_embeddings: it has one
+  /// vector per class name and no images' features, so only tasks over
+  /// several models (RSA) take it.
+  bool class_level() const {
+    return kind == GRHOST_KIND_MODEL && model.class_embeddings != nullptr && model.embed == nullptr &&
+           model.stored_features == nullptr;
+  }
   /// "task 'few-shot' (/path/lib.so)" for messages.
   std::string describe() const;
 };

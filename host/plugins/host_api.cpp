@@ -180,7 +180,7 @@ void api_progress(grhost_results* r, const char* label, int64_t done, int64_t to
   const std::string l = label != nullptr ? label : "";
   if (!r->progress || r->progress_label != l || done < r->progress_done) {
     if (r->progress) r->progress->finish();
-    r->progress = std::make_unique<grhost::extract::Progress>(l, total);
+    r->progress = std::make_unique<grhost::extract::Progress>(l, total, 0, 10.0, "items");
     r->progress_label = l;
     r->progress_done = 0;
   }

@@ -95,8 +95,9 @@ std::shared_ptr<Component> check_component(const grhost_component* raw, const st
       require(reinterpret_cast<const void*>(t.create), file, who, "create");
       require(reinterpret_cast<const void*>(t.destroy), file, who, "destroy");
       require(reinterpret_cast<const void*>(t.describe), file, who, "describe");
-      if (t.embed == nullptr && t.stored_features == nullptr)
-        throw PluginError(file + ": " + who + " offers neither 'embed' nor 'stored_features'; a model needs one");
+      if (t.embed == nullptr && t.stored_features == nullptr && t.class_embeddings == nullptr)
+        throw PluginError(file + ": " + who +
+                          " offers none of 'embed', 'stored_features' and 'class_embeddings'; a model needs one");
       break;
     }
     case GRHOST_KIND_ATTACK: {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <grhost/grhost.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -37,7 +38,7 @@ TEST_F(RunBehaviour, WritesResultsManifestRunInfoAndLog) {
   EXPECT_EQ(run_json["seed"], 1);
   EXPECT_EQ(run_json["threads"], 1);
   EXPECT_EQ(run_json["grhost_version"], GRHOST_VERSION);
-  EXPECT_EQ(run_json["sdk_version"], "1.0");
+  EXPECT_EQ(run_json["sdk_version"], "1." + std::to_string(GRHOST_SDK_VERSION_MINOR));
   ASSERT_EQ(run_json["plugins"].size(), 2u);
   EXPECT_EQ(run_json["plugins"][1]["id"], "few-shot");
   EXPECT_EQ(run_json["plugins"][1]["version"], "1.0.0");

@@ -47,7 +47,7 @@ const Case kCases[] = {
     {"MissingRequiredOption", "datasets: [{id: d}]\nmodels:\n  - id: m\n    plugin: features-npy\ntasks: [{plugin: few-shot}]\n", 3,
      5, "options of model 'm' is missing the required key 'features' (a file path"},
     {"UnknownPlugin", "datasets: [{id: d}]\n" VALID_MODELS "tasks:\n  - plugin: few-shoot\n", 9, 13,
-     "unknown task plugin 'few-shoot'; did you mean 'few-shot'? (found: clustering, few-shot, linear-probe, robustness)"},
+     "unknown task plugin 'few-shoot'; did you mean 'few-shot'? (found: clustering, few-shot, linear-probe, robustness, rsa)"},
     {"UnknownAttackPlugin",
      "datasets: [{id: d}]\n" VALID_MODELS "attacks: [{plugin: pgd-linf2}]\ntasks:\n  - plugin: robustness\n", 8, 20,
      "unknown attack plugin 'pgd-linf2'; did you mean 'pgd-linf'?"},

@@ -11,6 +11,9 @@ namespace grhost::test {
 namespace {
 
 const std::string kBad = GRHOST_TEST_BAD_PLUGIN_DIR;
+// The host's SDK version, and the minor one past it, as messages print them.
+const std::string kSdk = "1." + std::to_string(GRHOST_SDK_VERSION_MINOR);
+const std::string kNextMinor = "1." + std::to_string(GRHOST_SDK_VERSION_MINOR + 1);
 
 // `grhost plugins` with one bad library on the path: exit 0, the shipped
 // plugins still listed, the bad one refused with `reason`.
@@ -40,20 +43,20 @@ TEST(BadPlugins, EntryPointReturningNull) {
 
 TEST(BadPlugins, SdkMajorMismatch) {
   expect_refused("bad_major.so",
-                 "built for grhost SDK 2.0, but this host implements SDK 1.0; a different major version is "
+                 "built for grhost SDK 2." + std::to_string(GRHOST_SDK_VERSION_MINOR) + ", but this host implements SDK " + kSdk + "; a different major version is "
                  "incompatible: rebuild the plugin against SDK 1.x");
 }
 
 TEST(BadPlugins, NewerSdkMinorThanHost) {
   expect_refused("bad_minor.so",
-                 "built for grhost SDK 1.1, newer than this host's SDK 1.0; update grhost, or rebuild the plugin "
-                 "against SDK 1.0");
+                 "built for grhost SDK " + kNextMinor + ", newer than this host's SDK " + kSdk +
+                     "; update grhost, or rebuild the plugin against SDK " + kSdk);
 }
 
 TEST(BadPlugins, StructLargerThanHostKnows) {
   expect_refused("bad_large_struct.so", "component #0 is " + std::to_string(sizeof(grhost_component) + 16) +
                                             " bytes, larger than the " + std::to_string(sizeof(grhost_component)) +
-                                            " bytes this host (SDK 1.0) knows");
+                                            " bytes this host (SDK " + kSdk + ") knows");
 }
 
 TEST(BadPlugins, MissingRequiredFunction) {

@@ -2,6 +2,7 @@
 // (manifest plugin_paths, --plugin-path, GRHOST_PLUGIN_PATH, install prefix).
 #include "support/test_support.hpp"
 
+#include <grhost/grhost.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,15 +12,17 @@ namespace grhost::test {
 namespace {
 
 const std::string kShipped = GRHOST_TEST_PLUGIN_DIR;
+// The SDK version "plugins" prints for shipped plugins: the host's own.
+const std::string kSdkPattern = "1\\." + std::to_string(GRHOST_SDK_VERSION_MINOR);
 const std::string kBad = GRHOST_TEST_BAD_PLUGIN_DIR;
 
 TEST(Discovery, ListsShippedPluginsWithKindIdVersionSdkAndFile) {
   CommandResult r = run_grhost("plugins");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex("model +features-npy +1\\.0\\.0 +1\\.0 +" + kShipped +
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("model +features-npy +1\\.0\\.0 +" + kSdkPattern + " +" + kShipped +
                                                      "/grhost_features_npy\\.so")))
       << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex("task +few-shot +1\\.0\\.0 +1\\.0 +" + kShipped +
+  EXPECT_TRUE(std::regex_search(r.output, std::regex("task +few-shot +1\\.0\\.0 +" + kSdkPattern + " +" + kShipped +
                                                      "/grhost_fewshot\\.so")))
       << r.output;
   EXPECT_NE(r.output.find(kShipped + "  (install prefix)"), std::string::npos) << r.output;

@@ -9,7 +9,7 @@
 //   explicit MyTask(const grhost::Options& options);      // throws on bad values
 // Tasks also declare `static constexpr grhost_task_scope scope`.
 // Optional model calls (embed, stored_features, logits, logits_vjp,
-// embed_vjp) are offered to the host only when the class overrides them.
+// embed_vjp, class_embeddings) are offered to the host only when the class overrides them.
 #pragma once
 
 #include <grhost/live.hpp>
@@ -73,6 +73,13 @@ class Model {
   virtual std::pair<DLManagedTensor*, DLManagedTensor*> embed_vjp(const DLTensor* images, const Cotangent& cotangent) {
     (void)images; (void)cotangent;
     throw Error("embed_vjp is not offered", GRHOST_UNSUPPORTED);
+  }
+  /// One vector per class name of the manifest's dataset `dataset` (float32
+  /// classes x D): what a language model offers instead of embed or
+  /// stored_features.
+  virtual DLManagedTensor* class_embeddings(const std::string& dataset, const std::vector<std::string>& class_names) {
+    (void)dataset; (void)class_names;
+    throw Error("class_embeddings is not offered", GRHOST_UNSUPPORTED);
   }
 };
 

@@ -36,7 +36,7 @@ extern "C" {
 /** SDK version this header describes. A new major breaks the ABI; a new
  *  minor only appends fields or functions at the end of structs. */
 #define GRHOST_SDK_VERSION_MAJOR 1
-#define GRHOST_SDK_VERSION_MINOR 0
+#define GRHOST_SDK_VERSION_MINOR 1
 
 /** Name of the one symbol every plugin library exports. */
 #define GRHOST_PLUGIN_ENTRY_SYMBOL "grhost_plugin_entry"
@@ -207,6 +207,15 @@ typedef struct grhost_model_api {
   grhost_status* (*embed_vjp)(grhost_instance* self, const DLTensor* images,
                               const grhost_cotangent_fn* cotangent, DLManagedTensor** features,
                               DLManagedTensor** grad_images);
+  /** Since SDK 1.1. One vector per class name, for models of language (a
+   *  text encoder, WordNet, label embeddings computed elsewhere): float32
+   *  num_classes x D, row c for class_names[c], the classes of the
+   *  manifest's dataset `dataset`. Optional. A model that
+   *  offers this and neither embed nor stored_features is a class-level
+   *  model: tasks over several models (RSA) see its vectors as a split with
+   *  one row per class (labels 0..C-1); per-model tasks leave it out. */
+  grhost_status* (*class_embeddings)(grhost_instance* self, const char* dataset, int64_t num_classes,
+                                     const char* const* class_names, DLManagedTensor** out);
 } grhost_model_api;
 
 /* ---- attack ------------------------------------------------------------- */

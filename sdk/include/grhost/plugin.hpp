@@ -155,6 +155,16 @@ grhost_status* model_embed_vjp(grhost_instance* p, const DLTensor* images, const
   });
 }
 
+template <class T>
+grhost_status* model_class_embeddings(grhost_instance* p, const char* dataset, int64_t num_classes,
+                                      const char* const* class_names, DLManagedTensor** out) {
+  return guarded(T::id, [&] {
+    std::vector<std::string> names;
+    for (int64_t c = 0; c < num_classes; ++c) names.emplace_back(class_names[c]);
+    *out = holder<T>(p)->object->class_embeddings(dataset, names);
+  });
+}
+
 // ---- attack ----------------------------------------------------------------
 template <class T>
 grhost_status* attack_perturb(grhost_instance* p, const grhost_differentiable* model,
@@ -215,7 +225,8 @@ const void* api_table() {
         GRHOST_DETAIL_OVERRIDES(T, stored_features) ? &model_stored_features<T> : nullptr,
         GRHOST_DETAIL_OVERRIDES(T, logits) ? &model_logits<T> : nullptr,
         GRHOST_DETAIL_OVERRIDES(T, logits_vjp) ? &model_logits_vjp<T> : nullptr,
-        GRHOST_DETAIL_OVERRIDES(T, embed_vjp) ? &model_embed_vjp<T> : nullptr};
+        GRHOST_DETAIL_OVERRIDES(T, embed_vjp) ? &model_embed_vjp<T> : nullptr,
+        GRHOST_DETAIL_OVERRIDES(T, class_embeddings) ? &model_class_embeddings<T> : nullptr};
     return &api;
   } else if constexpr (std::is_base_of_v<Attack, T>) {
     static const grhost_attack_api api{sizeof(grhost_attack_api), &create<T>, &destroy<T>, &attack_perturb<T>,
