@@ -12,27 +12,11 @@
 #include <torch/cuda.h>
 #include <torch/script.h>
 
-#include <fstream>
+#include "torchscript_common.hpp"
+
 #include <sstream>
 
 namespace {
-
-// A stable content hash (the same on every build), for the cache key.
-std::string file_hash(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw grhost::Error(path + ": cannot open", GRHOST_IO_ERROR);
-  uint64_t h = 0x9e3779b97f4a7c15ull, n = 0;
-  std::vector<char> buf(1 << 20);
-  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
-    for (std::streamsize i = 0; i < in.gcount(); ++i) {
-      h = (h ^ static_cast<unsigned char>(buf[static_cast<size_t>(i)])) * 0x100000001b3ull;
-    }
-    n += static_cast<uint64_t>(in.gcount());
-  }
-  std::ostringstream s;
-  s << std::hex << h << "-" << std::dec << n;
-  return s.str();
-}
 
 std::vector<std::string> split_path(const std::string& dotted) {
   std::vector<std::string> parts;
@@ -87,10 +71,7 @@ class TorchScriptModel : public grhost::Model {
         logits_method_(o.get_string("logits")),
         memory_format_(o.get_string("memory_format")),
         device_(torch::kCPU) {
-    const std::string device = o.get_string("device");
-    if (device == "cuda" && !torch::cuda::is_available())
-      throw grhost::Error("device: cuda was asked for, but this LibTorch sees no CUDA device");
-    if (device == "cuda" || (device == "auto" && torch::cuda::is_available())) device_ = torch::Device(torch::kCUDA);
+    device_ = grhost::torchscript::choose_device(o.get_string("device"));
     const std::string precision = o.get_string("precision");
     if (precision != "float32" && !device_.is_cuda())
       throw grhost::Error("precision: " + precision + " autocasts on CUDA only; this model runs on the CPU");
@@ -105,20 +86,13 @@ class TorchScriptModel : public grhost::Model {
       info_.input.mean[c] = static_cast<float>(mean[static_cast<size_t>(c)]);
       info_.input.std[c] = static_cast<float>(stdv[static_cast<size_t>(c)]);
     }
-    try {
-      module_ = torch::jit::load(file_, device_);
-    } catch (const c10::Error& e) {
-      throw grhost::Error(file_ + ": not a TorchScript file this LibTorch (" TORCH_VERSION ") can load: " +
-                              e.msg().substr(0, e.msg().find('\n')),
-                          GRHOST_IO_ERROR);
-    }
-    module_.eval();
+    module_ = grhost::torchscript::load_module(file_, device_);
     if (layer_.empty() && !module_.find_method(method_))
       throw grhost::Error(file_ + ": the model has no method '" + method_ + "'" + methods_hint());
     if (!logits_method_.empty() && !module_.find_method(logits_method_))
       throw grhost::Error(file_ + ": the model has no method '" + logits_method_ + "' for logits" + methods_hint());
     if (!layer_.empty()) check_layer_path(module_, 0);
-    info_.fingerprint = "torchscript:" + file_hash(file_);
+    info_.fingerprint = "torchscript:" + grhost::torchscript::file_hash(file_);
     info_.num_logits = logits_method_.empty() ? 0 : -1;  // the width shows on the first call
   }
 
@@ -258,27 +232,9 @@ class TorchScriptModel : public grhost::Model {
                         " of the layer path (children there: " + names + ")");
   }
 
-  torch::Tensor pick(const c10::IValue& out) const {
-    if (out.isTensor()) {
-      if (output_ >= 0) throw grhost::Error("'output: " + std::to_string(output_) + "' was given, but the output is one tensor");
-      return out.toTensor();
-    }
-    std::vector<c10::IValue> items;
-    if (out.isTuple()) items = out.toTupleRef().elements().vec();
-    else if (out.isList()) items = out.toList().vec();
-    else throw grhost::Error("the model's output is neither a tensor nor a tuple or list of tensors");
-    if (output_ < 0 || output_ >= static_cast<int64_t>(items.size()))
-      throw grhost::Error("the model returns " + std::to_string(items.size()) + " outputs; choose one with 'output: 0..." +
-                          std::to_string(items.size() - 1) + "'");
-    if (!items[static_cast<size_t>(output_)].isTensor()) throw grhost::Error("output " + std::to_string(output_) + " is not a tensor");
-    return items[static_cast<size_t>(output_)].toTensor();
-  }
+  torch::Tensor pick(const c10::IValue& out) const { return grhost::torchscript::pick_output(out, output_); }
 
-  std::string methods_hint() const {
-    std::string names;
-    for (const auto& m : module_.get_methods()) names += (names.empty() ? "" : ", ") + m.name();
-    return " (it has: " + names + ")";
-  }
+  std::string methods_hint() const { return grhost::torchscript::methods_hint(module_); }
 
   std::string file_, method_;
   std::vector<std::string> layer_;
