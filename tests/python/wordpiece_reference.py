@@ -76,11 +76,19 @@ def wordpiece(word, vocab, unk="[UNK]", max_chars=100):
     return pieces
 
 
-vocab_path, sentences_path, out_path, lowercase = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
-with open(vocab_path, encoding="utf-8") as f:
-    vocab = {line.rstrip("\n") for line in f}
-with open(sentences_path, encoding="utf-8") as f:
-    sentences = json.load(f)
-result = [[p for w in basic(s, lowercase) for p in wordpiece(w, vocab)] for s in sentences]
-with open(out_path, "w", encoding="utf-8") as f:
-    json.dump(result, f, ensure_ascii=False)
+def tokenize(text, vocab, lowercase):
+    return [p for w in basic(text, lowercase) for p in wordpiece(w, vocab)]
+
+
+def main():
+    vocab_path, sentences_path, out_path, lowercase = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+    with open(vocab_path, encoding="utf-8") as f:
+        vocab = {line.rstrip("\n") for line in f}
+    with open(sentences_path, encoding="utf-8") as f:
+        sentences = json.load(f)
+    with open(out_path, "w", encoding="utf-8") as f:
+        json.dump([tokenize(s, vocab, lowercase) for s in sentences], f, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
