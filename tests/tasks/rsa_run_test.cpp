@@ -13,8 +13,6 @@
 namespace grhost::test {
 namespace {
 
-const std::vector<std::string> kClasses = {"Sandal", "Sneaker", "Ankle boot", "Trouser", "Shirt"};
-
 // 12 rows per class around class centres; `noise` scales the spread.
 void write_vision(const std::string& dir, const std::string& name, const std::vector<std::vector<float>>& centres, float noise,
                   uint64_t seed) {
@@ -57,7 +55,6 @@ TEST(RsaRun, VisionAndLanguageModelsSideBySide) {
   write_vision(dir.path(), "v2", centres, 0.35f, 3);  // the same geometry, other noise
   write_vision(dir.path(), "v3", other, 0.3f, 4);
   // Label embeddings stored in another class order, named by a file.
-  const std::vector<std::string> order = {"shirt", "trouser", "ankle boot", "sneaker", "sandal"};
   std::vector<float> text;
   for (int r = 0; r < 5; ++r)
     for (int d = 0; d < 3; ++d) text.push_back(static_cast<float>((r + 1) * (d == r % 3 ? 2 : 1)));
@@ -79,19 +76,15 @@ TEST(RsaRun, VisionAndLanguageModelsSideBySide) {
 
   // The label embeddings' RDM: distances of their unit vectors, in the dataset's order.
   const auto rdm_text = read_matrix(m + "rdm_text.npy", 5, 5);
+  // Dataset class c is row row_of[c] of text.npy (Sandal is its last row).
+  const int row_of[5] = {4, 3, 2, 1, 0};
+  auto unit = [&](int c) {
+    const float* v = &text[static_cast<size_t>(row_of[c] * 3)];
+    const double n = std::sqrt(double(v[0]) * v[0] + double(v[1]) * v[1] + double(v[2]) * v[2]);
+    return std::vector<double>{v[0] / n, v[1] / n, v[2] / n};
+  };
   for (int i = 0; i < 5; ++i)
     for (int j = 0; j < 5; ++j) {
-      auto unit = [&](int c) {
-        const int row = static_cast<int>(std::find(order.begin(), order.end(), [&] {
-                                           std::string k = kClasses[c];
-                                           for (char& ch : k) ch = static_cast<char>(std::tolower(ch));
-                                           return k;
-                                         }()) - order.begin());
-        std::vector<double> v(text.begin() + row * 3, text.begin() + row * 3 + 3);
-        const double n = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-        for (double& a : v) a /= n;
-        return v;
-      };
       const auto a = unit(i), b = unit(j);
       const double want = std::sqrt(std::pow(a[0] - b[0], 2) + std::pow(a[1] - b[1], 2) + std::pow(a[2] - b[2], 2));
       EXPECT_NEAR(rdm_text[i * 5 + j], want, 1e-6) << i << "," << j;
