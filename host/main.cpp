@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
   auto* plugins = app.add_subcommand("plugins", "List every plugin found: kind, id, version, SDK version, file")->fallthrough();
   plugins->add_flag("--details", details, "Also list each component's options");
 
+  std::string results_dir;
+  auto* report = app.add_subcommand("report", "Write report.html (figures, tables, the run's metadata) for a results folder");
+  report->add_option("results_dir", results_dir, "A run's output folder (holding results.json)")->required();
+
   CLI11_PARSE(app, argc, argv);
   grhost::cli::setup_logging(log_level);
   try {
@@ -47,6 +51,7 @@ int main(int argc, char** argv) {
     if (*extract) return grhost::cli::extract_command(manifest, output, common);
     if (*validate) return grhost::cli::validate_command(manifest, common);
     if (*plugins) return grhost::cli::plugins_command(details, common);
+    if (*report) return grhost::cli::report_command(results_dir);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

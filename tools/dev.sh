@@ -29,6 +29,17 @@ deps() {
     as_root apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
+  # The report's charting library and the browser test's driver, from the
+  # npm registry, pinned by tools/report/package-lock.json. Node.js and npm
+  # come from Debian where the machine has none of its own.
+  if ! command -v npm >/dev/null 2>&1; then
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+  fi
+  if [ ! -f tools/report/node_modules/.package-lock.json ] ||
+     [ tools/report/package-lock.json -nt tools/report/node_modules/.package-lock.json ]; then
+    (cd tools/report && npm ci --no-audit --no-fund)
+  fi
 }
 
 build() {

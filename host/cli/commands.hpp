@@ -15,5 +15,6 @@ int run_command(const std::string& manifest, const std::string& output_override,
 int extract_command(const std::string& manifest, const std::string& output_override, const CommonOptions& common);
 int validate_command(const std::string& manifest, const CommonOptions& common);
 int plugins_command(bool details, const CommonOptions& common);
+int report_command(const std::string& results_dir);
 
 }  // namespace grhost::cli

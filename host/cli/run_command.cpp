@@ -5,6 +5,7 @@
 #include "io/atomic_file.hpp"
 #include "plan/plan.hpp"
 #include "plugins/loader.hpp"
+#include "report/report_writer.hpp"
 #include "results/job_cache.hpp"
 #include "results/table.hpp"
 #include "util/errors.hpp"
@@ -155,6 +156,13 @@ int run_command(const std::string& path, const std::string& output_override, con
     std::cout << "\n";
   }
   std::cout << m.output << "/results.csv\n";
+  // The report last: a run whose report cannot be written (no page assets
+  // installed) has still computed everything, so this only warns.
+  try {
+    std::cout << report::write_report(m.output) << "\n";
+  } catch (const std::runtime_error& e) {
+    spdlog::warn("no report: {}", e.what());
+  }
   return failed == 0 ? 0 : 1;
 }
 
