@@ -55,6 +55,7 @@ quickstart() {
   /usr/bin/python3 tools/fashion_mnist_pixels.py "$ROOT/data"
   "$BUILD/bin/grhost" run configs/quickstart.yaml
   echo "results: $ROOT/runs/quickstart/results.csv"
+  echo "report:  $ROOT/runs/quickstart/report.html"
 }
 
 case "${1:-}" in

@@ -2,7 +2,8 @@
 // playwright-core from tools/report) with every network request blocked,
 // and prints what a reader would see, as JSON on stdout:
 //   {consoleErrors, failedRequests, blockedRequests, loadSeconds, sections,
-//    figures: [{figure, points, rendered, width, height, marks}], error}
+//    figures: [{figure, points, rendered, width, height, marks}], tableRows,
+//    sortedValues (after a click on the value column), exports: {svg, png}, error}
 // usage: node render_report.mjs REPORT_HTML [SCREENSHOT_PNG]
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -59,6 +60,27 @@ try {
       section: d.closest('section') ? d.closest('section').dataset.section : '' };
   }));
   result.tableRows = await page.$$eval('table[data-table="results"] tbody tr', (r) => r.length);
+  // The table sorts: the first values after one click on "value".
+  await page.click('table[data-table="results"] th:text-is("value")');
+  result.sortedValues = await page.$$eval('table[data-table="results"] tbody tr',
+    (trs) => trs.slice(0, 20).map((tr) => Number(tr.children[8].textContent)));
+  // A figure saves as SVG and PNG from its menu (vega-embed's actions).
+  result.exports = {};
+  const first = page.locator('.vega-embed').first();
+  if (await first.count()) {
+    for (const [kind, label] of [['svg', 'Save as SVG'], ['png', 'Save as PNG']]) {
+      // Open the figure's menu (the "..." button), unless it still is.
+      if (!(await first.locator('details').evaluate((d) => d.open))) await first.locator('summary').click();
+      // vega-embed makes the file on mousedown, asynchronously: wait for it.
+      const link = first.locator('a', { hasText: label });
+      await link.dispatchEvent('mousedown');
+      await page.waitForFunction((a) => /^(data|blob):/.test(a.href), await link.elementHandle(), { timeout: 10000 });
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), link.click()]);
+      const file = await download.path();
+      const bytes = (await import('node:fs')).readFileSync(file);
+      result.exports[kind] = { name: download.suggestedFilename(), bytes: bytes.length, head: bytes.subarray(0, 8).toString('latin1') };
+    }
+  }
   if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
 } catch (e) {
   result.error = String(e);

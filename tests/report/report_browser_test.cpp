@@ -81,6 +81,16 @@ TEST(ReportBrowser, RealRunShowsEveryFigureOffline) {
   EXPECT_EQ(page["sections"], nlohmann::json({"generalization", "robustness", "rsa", "results", "run"}));
   EXPECT_EQ(figures_of(page), (std::set<std::string>{"bars", "small-multiples", "robustness", "dendrogram", "tsne", "heatmap"}));
   EXPECT_GT(page["tableRows"].get<int>(), 50);
+  // Sorting by value puts the smallest first.
+  const auto sorted = page["sortedValues"].get<std::vector<double>>();
+  ASSERT_GE(sorted.size(), 10u);
+  for (size_t k = 1; k < sorted.size(); ++k) EXPECT_LE(sorted[k - 1], sorted[k]);
+  // A figure saves as SVG and as PNG.
+  EXPECT_EQ(page["exports"]["svg"]["head"].get<std::string>().substr(0, 4), "<svg") << page["exports"].dump();
+  EXPECT_GT(page["exports"]["svg"]["bytes"].get<int>(), 1000);
+  EXPECT_EQ(page["exports"]["svg"]["name"], "few-shot-accuracy-shots-1-score-cosine-bars.svg");
+  // PNG's signature, \x89 P N G \r \n (the \x89 arrives as UTF-8 through JSON).
+  EXPECT_NE(page["exports"]["png"]["head"].get<std::string>().find("PNG\r\n"), std::string::npos) << page["exports"].dump();
   std::printf("real run: first screen %.2f s, every chart %.2f s more\n", page["loadSeconds"].get<double>(),
               page["allChartsSeconds"].get<double>());
 

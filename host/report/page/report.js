@@ -35,6 +35,8 @@ function grhostReport(root, data) {
   const pending = new Map();
   function chart(parent, id, spec, points) {
     const div = el('div', { class: 'chart', 'data-figure': id, 'data-points': String(points) });
+    // Saved files are named after what they show: "few-shot-accuracy-shots-1-score-cosine-bars.svg".
+    div.grhostFile = ((parent.getAttribute('data-name') || '') + '-' + id).replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-+/, '');
     parent.appendChild(div);
     charts += 1;
     spec.$schema = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -46,7 +48,8 @@ function grhostReport(root, data) {
     if (!spec) return div.grhostDrawn || Promise.resolve();
     pending.delete(div);
     // Only the export actions (SVG, PNG): "open in editor" would leave the page.
-    div.grhostDrawn = vegaEmbed(div, spec, { renderer: 'canvas', actions: { export: true, source: false, compiled: false, editor: false } })
+    div.grhostDrawn = vegaEmbed(div, spec, { renderer: 'canvas', downloadFileName: div.grhostFile,
+      actions: { export: true, source: false, compiled: false, editor: false } })
       .then(() => div.setAttribute('data-rendered', '1'));
     return div.grhostDrawn;
   }
@@ -110,7 +113,7 @@ function grhostReport(root, data) {
       'mean across datasets (with one dataset, the standard error over its trials). Right: each dataset, with the ' +
       'standard error over trials where the analysis has trials.' }));
     for (const m of measures) {
-      const fig = el('div', { class: 'figure', 'data-measure': m.task + ' ' + m.metric + ' ' + m.ptext });
+      const fig = el('div', { class: 'figure', 'data-name': m.task + ' ' + m.metric + ' ' + m.ptext });
       fig.appendChild(el('h3', { text: m.task + ': ' + m.metric + (m.ptext ? ' (' + m.ptext.replace(/;/g, ', ') + ')' : '') }));
       s.appendChild(fig);
       const per = m.rows.map((r) => {
@@ -166,7 +169,7 @@ function grhostReport(root, data) {
         model: r.model, family: familyOf(r.model), dataset: r.dataset, epsilon: Number(r.p.epsilon), rate: r.value,
         panel: r.p.attack + (r.p.targeted === 'true' ? ', targeted' : ', untargeted') }));
       if (values.length === 0) continue;
-      const fig = el('div', { class: 'figure' });
+      const fig = el('div', { class: 'figure', 'data-name': task });
       fig.appendChild(el('h3', { text: task }));
       s.appendChild(fig);
       const datasets = uniq(values.map((d) => d.dataset));
@@ -197,7 +200,7 @@ function grhostReport(root, data) {
     for (const key of uniq(mine.map((r) => r.task + '\u0000' + r.dataset))) {
       const [task, dataset] = key.split('\u0000');
       const here = mine.filter((r) => r.task === task && r.dataset === dataset);
-      const fig = el('div', { class: 'figure' });
+      const fig = el('div', { class: 'figure', 'data-name': task + ' ' + dataset });
       fig.appendChild(el('h3', { text: task + ' on ' + dataset }));
       s.appendChild(fig);
       dendrogram(fig, here.filter((r) => r.metric === 'linkage_distance'));
