@@ -249,9 +249,14 @@ YAML::Node to_yaml(const Value& v) {
     case GRHOST_OPTION_FLOAT: n = v.f; break;
     case GRHOST_OPTION_STRING:
     case GRHOST_OPTION_PATH: n = v.s; break;
-    case GRHOST_OPTION_INT_LIST: for (auto x : v.ints) n.push_back(x); break;
-    case GRHOST_OPTION_FLOAT_LIST: for (auto x : v.floats) n.push_back(x); break;
-    case GRHOST_OPTION_STRING_LIST: for (const auto& x : v.strings) n.push_back(x); break;
+    // Lists start as sequences: an empty one is "[]", not a null node that
+    // would break the emitted map around it.
+    case GRHOST_OPTION_INT_LIST: n = YAML::Node(YAML::NodeType::Sequence); for (auto x : v.ints) n.push_back(x); break;
+    case GRHOST_OPTION_FLOAT_LIST: n = YAML::Node(YAML::NodeType::Sequence); for (auto x : v.floats) n.push_back(x); break;
+    case GRHOST_OPTION_STRING_LIST:
+      n = YAML::Node(YAML::NodeType::Sequence);
+      for (const auto& x : v.strings) n.push_back(x);
+      break;
   }
   if (n.IsSequence()) n.SetStyle(YAML::EmitterStyle::Flow);
   return n;

@@ -3,6 +3,9 @@
 #include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
 
 #include <thread>
 
@@ -45,6 +48,26 @@ TEST(ManifestValues, DefaultsAreFilledAndPathsResolvedAgainstTheManifest) {
   EXPECT_NE(resolved.find("shots: [3]"), std::string::npos) << resolved;
   EXPECT_NE(resolved.find("trials: 10"), std::string::npos) << resolved;
   EXPECT_NE(resolved.find("plugin_version: 1.0.0"), std::string::npos) << resolved;
+}
+
+TEST(ManifestValues, ResolvedManifestWithAnEmptyListReadsBack) {
+  // The idx dataset's `classes` defaults to []: an empty list must stay a
+  // list in the resolved manifest, not break the map it stands in.
+  TempDir dir;
+  std::filesystem::create_directories(dir / "idx");
+  write_features(dir / "train.npy", {1}, 1, 1);
+  write_features(dir / "test.npy", {1}, 1, 1);
+  plugins::Registry registry;
+  auto m = load(dir,
+                "datasets: [{id: d, plugin: idx, options: {root: idx}}]\n"
+                "models: [{id: m, plugin: features-npy, family: language, options: {features: '{split}.npy'}}]\n"
+                "tasks: [{plugin: few-shot}]\n",
+                registry);
+  const YAML::Node back = YAML::Load(manifest::resolved_yaml(m));
+  EXPECT_TRUE(back["datasets"][0]["options"]["classes"].IsSequence());
+  EXPECT_EQ(back["datasets"][0]["options"]["classes"].size(), 0u);
+  EXPECT_EQ(back["datasets"][0]["options"]["root"].as<std::string>(), dir / "idx");
+  EXPECT_EQ(back["models"][0]["family"].as<std::string>(), "language");
 }
 
 TEST(ManifestValues, ExplicitValuesWin) {
