@@ -58,14 +58,15 @@ nlohmann::json read_json(const std::string& path) {
   }
 }
 
-// Each model's family, from the resolved manifest (the report colours by it).
-nlohmann::json families(const std::string& manifest_text, const std::string& path) {
-  nlohmann::json out = nlohmann::json::object();
+// Each model's id and family, in the manifest's order (the report orders
+// and colours models by them).
+nlohmann::json models(const std::string& manifest_text, const std::string& path) {
+  nlohmann::json out = nlohmann::json::array();
   try {
     const YAML::Node root = YAML::Load(manifest_text);
     for (const auto& m : root["models"]) {
       const std::string family = m["family"] ? m["family"].as<std::string>() : "vision";
-      out[m["id"].as<std::string>()] = family.empty() ? "vision" : family;
+      out.push_back({{"id", m["id"].as<std::string>()}, {"family", family.empty() ? "vision" : family}});
     }
   } catch (const YAML::Exception& e) {
     throw std::runtime_error(path + ": cannot read the models' families (" + e.what() + ")");
@@ -94,7 +95,7 @@ std::string write_report(const std::string& results_dir) {
   const fs::path manifest_path = dir / "manifest.resolved.yaml";
   const std::string manifest = fs::exists(manifest_path) ? io::read_file(manifest_path.string()) : "";
   data["manifest"] = manifest;
-  data["families"] = families(manifest, manifest_path.string());
+  data["models"] = models(manifest, manifest_path.string());
 
   const std::string assets = assets_dir();
   std::string title = data["run"].value("name", std::string("grhost run"));

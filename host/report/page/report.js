@@ -12,8 +12,9 @@ function grhostReport(root, data) {
     for (const [k, v] of r.params) p[k] = v;
     return Object.assign({}, r, { p, ptext: r.params.map(([k, v]) => k + '=' + v).join(';') });
   });
-  const families = data.families || {};
-  const modelOrder = uniq(Object.keys(families).concat(rows.map((r) => r.model).filter((m) => m)));
+  const families = {};
+  for (const m of data.models || []) families[m.id] = m.family;
+  const modelOrder = uniq((data.models || []).map((m) => m.id).concat(rows.map((r) => r.model).filter((m) => m)));
   const familyOf = (m) => families[m] || 'vision';
   const familyDomain = ['vision', 'vision-language', 'language'];
   let charts = 0;
@@ -183,7 +184,7 @@ function grhostReport(root, data) {
           encoding: {
             x: { field: 'epsilon', type: 'quantitative', scale: { type: 'log' }, title: 'epsilon' },
             y: { field: 'rate', type: 'quantitative', scale: { domain: [0, 1] }, title: 'success rate' },
-            color: { field: 'model', type: 'nominal', sort: modelOrder },
+            color: { field: 'model', type: 'nominal', sort: modelOrder, scale: { scheme: modelOrder.length <= 10 ? 'category10' : 'tableau20' } },
             strokeDash: { field: 'family', type: 'nominal', scale: { domain: familyDomain } },
             tooltip: [{ field: 'model' }, { field: 'epsilon' }, { field: 'rate', format: '.3f' }],
           },
