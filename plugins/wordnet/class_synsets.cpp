@@ -1,6 +1,7 @@
 #include "class_synsets.hpp"
 
 #include <fstream>
+#include <set>
 #include <stdexcept>
 
 namespace grhost::wordnet {
@@ -50,6 +51,22 @@ int64_t class_synset(const Database& db, const std::string& class_name, const st
   }
   throw std::invalid_argument("class '" + class_name + "' is no noun in WordNet (" + db.dir() +
                               "); map it to a synset in the 'mapping' file, e.g. '" + class_name + ": boot.n.01'");
+}
+
+std::vector<float> ancestry_vectors(const Database& db, const std::vector<int64_t>& synsets, int64_t& columns) {
+  std::vector<std::set<int64_t>> ancestry;
+  std::set<int64_t> all;
+  for (int64_t s : synsets) {
+    ancestry.push_back(db.ancestors(s));
+    all.insert(ancestry.back().begin(), ancestry.back().end());
+  }
+  const std::vector<int64_t> cols(all.begin(), all.end());
+  columns = static_cast<int64_t>(cols.size());
+  std::vector<float> x(synsets.size() * cols.size(), 0.f);
+  for (size_t c = 0; c < synsets.size(); ++c)
+    for (size_t k = 0; k < cols.size(); ++k)
+      if (ancestry[c].count(cols[k])) x[c * cols.size() + k] = 1.f;
+  return x;
 }
 
 }  // namespace grhost::wordnet

@@ -46,26 +46,20 @@ class WordNet : public grhost::Model {
   }
 
   DLManagedTensor* class_embeddings(const std::string& dataset, const std::vector<std::string>& names) override {
-    std::vector<std::set<int64_t>> ancestry;
-    std::set<int64_t> all;
+    std::vector<int64_t> synsets;
+    std::vector<float> x;
+    int64_t columns = 0;
     try {
       for (const std::string& n : names) {
-        const int64_t s = class_synset(*db_, n, mapping_);
-        grhost::log(GRHOST_LOG_INFO, "wordnet: '" + dataset + "' class '" + n + "' is " + db_->name_of(s) + ": " +
-                                         db_->synset(s).gloss.substr(0, 80));
-        ancestry.push_back(db_->ancestors(s));
-        all.insert(ancestry.back().begin(), ancestry.back().end());
+        synsets.push_back(class_synset(*db_, n, mapping_));
+        grhost::log(GRHOST_LOG_INFO, "wordnet: '" + dataset + "' class '" + n + "' is " + db_->name_of(synsets.back()) +
+                                         ": " + db_->synset(synsets.back()).gloss.substr(0, 80));
       }
+      x = ancestry_vectors(*db_, synsets, columns);
     } catch (const std::exception& e) {
       throw grhost::Error("dataset '" + dataset + "': " + e.what());
     }
-    // Columns: every synset in some class's ancestry, in offset order.
-    const std::vector<int64_t> columns(all.begin(), all.end());
-    std::vector<float> x(names.size() * columns.size(), 0.f);
-    for (size_t c = 0; c < names.size(); ++c)
-      for (size_t k = 0; k < columns.size(); ++k)
-        if (ancestry[c].count(columns[k])) x[c * columns.size() + k] = 1.f;
-    return grhost::to_dlpack(std::move(x), {static_cast<int64_t>(names.size()), static_cast<int64_t>(columns.size())});
+    return grhost::to_dlpack(std::move(x), {static_cast<int64_t>(names.size()), columns});
   }
 
  private:
