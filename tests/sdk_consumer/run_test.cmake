@@ -28,7 +28,7 @@ step("build" ${CMAKE_COMMAND} --build "${WORK_DIR}/build")
 set(lib "${WORK_DIR}/build/toy_plugins.so")
 
 step("plugins" "${prefix}/bin/grhost" plugins --plugin-path "${lib}")
-foreach(expected "dataset  toy-blobs" "model    toy-embedder" "model    toy-linear" "attack   toy-step"
+foreach(expected "dataset  toy-blobs" "model    toy-embedder" "model    toy-linear" "model    toy-letters" "attack   toy-step"
                  "task     nearest-mean" "task     few-shot")
   string(FIND "${step_output}" "${expected}" at)
   if(at EQUAL -1)
@@ -96,4 +96,38 @@ foreach(expected
     message(FATAL_ERROR "results.csv lacks the row '${expected}':\n${csv}")
   endif()
 endforeach()
+# The out-of-tree language model beside the embedder in the shipped RSA task,
+# and left out of few-shot. Letter counts of blob-a and blob-c (unit vectors
+# of a:1 b:2 l:1 o:1 and b:2 c:1 l:1 o:1) are sqrt(2/7) = 0.5345 apart.
+file(WRITE "${WORK_DIR}/rsa.yaml" "
+seed: 4
+output: rsa-out
+datasets:
+  - {id: blobs, plugin: toy-blobs, options: {classes: 4, per_class: 6}}
+models:
+  - {id: toy, plugin: toy-embedder, options: {classes: 4, per_class: 6}}
+  - {id: letters, plugin: toy-letters, family: language}
+tasks:
+  - plugin: rsa
+  - {plugin: few-shot, options: {shots: [1], trials: 1}}
+")
+step("run rsa" "${prefix}/bin/grhost" run "${WORK_DIR}/rsa.yaml" --plugin-path "${lib}")
+file(READ "${WORK_DIR}/rsa-out/results.csv" csv)
+foreach(expected "letters,blobs,test,rsa,rsa,split=test;distance=tstat;spread=dimension;ddof=1;with=letters,rdm_pearson,,1,"
+                 "toy,blobs,test,rsa,rsa,split=test;distance=tstat;spread=dimension;ddof=1;with=letters,rdm_pearson,")
+  string(FIND "${csv}" "${expected}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "results.csv lacks the row '${expected}':\n${csv}")
+  endif()
+endforeach()
+string(FIND "${csv}" "letters,blobs,test,few-shot" at)
+if(NOT at EQUAL -1)
+  message(FATAL_ERROR "few-shot ran on the language model:\n${csv}")
+endif()
+execute_process(COMMAND /usr/bin/python3 -c
+  "import numpy; r = numpy.load('${WORK_DIR}/rsa-out/matrices/rsa/blobs/rdm_letters.npy'); print(round(float(r[0, 2]), 4))"
+  OUTPUT_VARIABLE distance OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT distance STREQUAL "0.5345")
+  message(FATAL_ERROR "the letter model's RDM between blob-a and blob-c is '${distance}', expected 0.5345")
+endif()
 message(STATUS "out-of-tree plugin built against the installed SDK and run: OK")

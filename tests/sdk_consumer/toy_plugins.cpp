@@ -210,4 +210,23 @@ class ToyStep : public grhost::Attack {
 
 }  // namespace
 
-GRHOST_PLUGIN("toy-plugins", ToyBlobs, ToyEmbedder, NearestMean, ToyLinear, ToyStep)
+// A language model: each class name as its letter counts (SDK 1.1's
+// class_embeddings), for the shipped RSA task beside the embedder.
+class ToyLetters : public grhost::Model {
+ public:
+  static constexpr const char* id = "toy-letters";
+  static constexpr const char* version = "0.1.0";
+  static constexpr const char* description = "class names as letter counts";
+  static std::vector<grhost::OptionSpec> options() { return {}; }
+  explicit ToyLetters(const grhost::Options&) {}
+  grhost::ModelInfo info() const override { return {}; }
+  DLManagedTensor* class_embeddings(const std::string&, const std::vector<std::string>& names) override {
+    std::vector<float> v(names.size() * 26, 0.f);
+    for (size_t c = 0; c < names.size(); ++c)
+      for (char ch : names[c])
+        if (ch >= 'a' && ch <= 'z') v[c * 26 + static_cast<size_t>(ch - 'a')] += 1;
+    return grhost::to_dlpack(std::move(v), {static_cast<int64_t>(names.size()), 26});
+  }
+};
+
+GRHOST_PLUGIN("toy-plugins", ToyBlobs, ToyEmbedder, NearestMean, ToyLinear, ToyStep, ToyLetters)
