@@ -153,7 +153,10 @@ int main(int argc, char** argv) {
   app.add_option("--data", data, "Fashion-MNIST's IDX files (gzipped)");
   app.add_option("--wordnet", wordnet, "WordNet 3.0's files, for the grounded model's class embeddings");
   app.add_option("--threads", threads, "LibTorch threads");
-  app.add_option("--only", only, "Train only these models (random, supervised, adversarial, grounded)");
+  const std::vector<std::string> names = {"random", "supervised", "adversarial", "grounded"};
+  app.add_option("--only", only, "Train only these models, comma-separated (random, supervised, adversarial, grounded)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(names));
   app.add_option("--epochs", s.epochs, "Epochs per trained model");
   app.add_option("--seed", s.seed, "Seed of the initialisation and the batch order");
   CLI11_PARSE(app, argc, argv);
@@ -164,7 +167,7 @@ int main(int argc, char** argv) {
     const Split train_split = read_split(data, "train"), test_split = read_split(data, "t10k");
     std::printf("grhost-zoo: Fashion-MNIST %lld train, %lld test images; %d threads\n",
                 static_cast<long long>(train_split.x.size(0)), static_cast<long long>(test_split.x.size(0)), threads);
-    for (const std::string name : {"random", "supervised", "adversarial", "grounded"}) {
+    for (const std::string& name : names) {
       if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
       const fs::path pt = fs::path(out) / (name + ".pt"), record = fs::path(out) / (name + ".json");
       const std::string key = cache_key(name, s, data, wordnet);
